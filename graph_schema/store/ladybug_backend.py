@@ -1,0 +1,123 @@
+"""The embedded default backend: LadybugDB (the maintained successor of Kùzu).
+
+One process opens the database file read-write (the server); other processes may open it
+read-only. A second writer gets :class:`StoreBusy` with a sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from graph_schema.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NetzwerkatlasError,
+    StoreBusy,
+    StoreUnavailable,
+)
+from graph_schema.store.backend import Rows
+
+__all__ = ["LadybugBackend"]
+
+_LOCK_HELD = re.compile(r"Could not set lock on file.*?(?:held by PID (\d+))?", re.S)
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "_LABEL" in value or "_ID" in value:
+            return {k: _convert(v) for k, v in value.items() if not k.startswith("_")}
+        return {k: _convert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    return value
+
+
+def _translate(error: RuntimeError, path: Path) -> NetzwerkatlasError:
+    text = str(error)
+    match = _LOCK_HELD.search(text)
+    if match:
+        holder = f" (process {match.group(1)})" if match.group(1) else ""
+        return StoreBusy(
+            f"The database {path} is in use by another Netzwerkatlas process{holder}, "
+            "usually the running server: make the change in the web UI or through the API, "
+            "or stop the server and try again."
+        )
+    if "duplicated primary key" in text.lower():
+        return AlreadyExists(f"An entry with this id exists already: {text}")
+    if "Binder exception" in text or "Conversion exception" in text:
+        return InvalidValue(f"The database refused a value: {text}")
+    return StoreUnavailable(f"The embedded database {path} failed: {text}")
+
+
+class LadybugBackend:
+    """Runs the store's Cypher on an embedded LadybugDB database file."""
+
+    name = "ladybug"
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        if read_only and not path.exists():
+            raise StoreUnavailable(
+                f"There is no database at {path} yet: run `netzwerkatlas init` (or `make run`) "
+                "first, or set NETZWERKATLAS_DATA_DIR to the folder that holds it."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            raise _translate(e, path) from e
+        # One connection, used by one thread at a time; the server's worker threads queue.
+        self._lock = threading.RLock()
+        self._in_tx = False
+
+    def _execute(self, query: str, params: Mapping[str, Any] | None) -> Rows:
+        try:
+            result = self._conn.execute(query, dict(params or {}))
+        except RuntimeError as e:
+            raise _translate(e, self.path) from e
+        if isinstance(result, list):  # several statements: keep the last one's rows
+            result = result[-1]
+        columns = result.get_column_names()
+        rows = [dict(zip(columns, (_convert(v) for v in row), strict=True)) for row in result]
+        result.close()
+        return rows
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> Rows:
+        with self._lock:
+            return self._execute(query, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[LadybugBackend]:
+        with self._lock:
+            if self._in_tx:  # nested: part of the outer transaction
+                yield self
+                return
+            self._execute("BEGIN TRANSACTION", None)
+            self._in_tx = True
+            try:
+                yield self
+            except BaseException:
+                self._in_tx = False
+                self._execute("ROLLBACK", None)
+                raise
+            self._in_tx = False
+            self._execute("COMMIT", None)
+
+    def apply_ddl(self, statements: list[str]) -> None:
+        with self._lock:
+            for statement in statements:
+                self._execute(statement, None)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+            self._db.close()

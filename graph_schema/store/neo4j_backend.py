@@ -1,0 +1,124 @@
+"""The server backend: Neo4j 5 over Bolt with the official driver."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+import neo4j.exceptions as nx
+import neo4j.time
+from neo4j.graph import Node, Relationship
+
+from graph_schema.errors import (
+    AlreadyExists,
+    InvalidValue,
+    NetzwerkatlasError,
+    StoreUnavailable,
+)
+from graph_schema.store.backend import Rows
+
+__all__ = ["Neo4jBackend"]
+
+
+def _convert(value: Any) -> Any:
+    if isinstance(value, Node | Relationship):
+        return {k: _convert(v) for k, v in value.items()}
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, neo4j.time.DateTime):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _convert(v) for k, v in value.items()}
+    return value
+
+
+def _translate(error: Exception, uri: str) -> NetzwerkatlasError:
+    if isinstance(error, nx.ConstraintError):
+        return AlreadyExists(f"An entry with this id exists already: {error.message}")
+    if isinstance(error, nx.AuthError):
+        return StoreUnavailable(
+            f"Neo4j at {uri} refused the credentials: check NEO4J_USER and NEO4J_PASSWORD."
+        )
+    if isinstance(error, nx.ServiceUnavailable):
+        return StoreUnavailable(
+            f"Neo4j at {uri} cannot be reached: start it (docker compose up neo4j) "
+            "or correct NEO4J_URI."
+        )
+    if isinstance(error, nx.ClientError):
+        return InvalidValue(f"Neo4j refused the statement: {error.message}")
+    return StoreUnavailable(f"Neo4j at {uri} failed: {error}")
+
+
+class _Tx:
+    def __init__(self, tx: neo4j.Transaction, uri: str) -> None:
+        self._tx = tx
+        self._uri = uri
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> Rows:
+        try:
+            result = self._tx.run(query, dict(params or {}))  # type: ignore[arg-type]
+            return [{k: _convert(v) for k, v in record.items()} for record in result]
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise _translate(e, self._uri) from e
+
+
+class Neo4jBackend:
+    """Runs the store's Cypher on a Neo4j 5 server."""
+
+    name = "neo4j"
+    read_only = False
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.uri = uri
+        self.database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+        except (nx.Neo4jError, nx.DriverError, ValueError, OSError) as e:
+            raise _translate(e, uri) from e
+        self._local = threading.local()
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> Rows:
+        current = getattr(self._local, "tx", None)
+        if current is not None:
+            return current.run(query, params)
+        try:
+            records, _, _ = self._driver.execute_query(
+                query,  # type: ignore[arg-type]
+                dict(params or {}),
+                database_=self.database,
+            )
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise _translate(e, self.uri) from e
+        return [{k: _convert(v) for k, v in record.items()} for record in records]
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        current = getattr(self._local, "tx", None)
+        if current is not None:
+            yield current
+            return
+        try:
+            with self._driver.session(database=self.database) as session:
+                with session.begin_transaction() as tx:
+                    wrapped = _Tx(tx, self.uri)
+                    self._local.tx = wrapped
+                    try:
+                        yield wrapped
+                        tx.commit()
+                    finally:
+                        self._local.tx = None
+        except (nx.Neo4jError, nx.DriverError) as e:
+            raise _translate(e, self.uri) from e
+
+    def apply_ddl(self, statements: list[str]) -> None:
+        for statement in statements:
+            self.run(statement)
+
+    def close(self) -> None:
+        self._driver.close()
