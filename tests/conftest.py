@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +102,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "contract-counts.json").write_text(json.dumps(counts, indent=2) + "\n")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With NETZWERKATLAS_REQUIRE_NEO4J=1 (``make test``, CI) a run without the Neo4j half
+    of the contract suite fails, even if everything else passed."""
+    if os.environ.get("NETZWERKATLAS_REQUIRE_NEO4J") != "1" or exitstatus != 0:
+        return
+    ladybug = _contract_results[("ladybug", "passed")]
+    neo4j = _contract_results[("neo4j", "passed")]
+    if ladybug == 0 or neo4j < ladybug:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(
+            f"\nThe store contract suite must run on both backends: {ladybug} passed on "
+            f"LadybugDB, {neo4j} on Neo4j.",
+            file=sys.stderr,
+        )

@@ -91,7 +91,26 @@ def _initial(backend: str) -> list[str]:
     return ladybug_schema() if backend == "ladybug" else neo4j_schema()
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial graph model", _initial),)
+SETTING_TABLE = "StoreSetting"
+
+
+def _settings_table(backend: str) -> list[str]:
+    """A key-value table for facts about the store itself (e.g. demo region loaded)."""
+    if backend == "ladybug":
+        return [
+            f"CREATE NODE TABLE IF NOT EXISTS {SETTING_TABLE}"
+            "(key STRING PRIMARY KEY, value STRING)"
+        ]
+    return [
+        f"CREATE CONSTRAINT store_setting_key IF NOT EXISTS "
+        f"FOR (s:{SETTING_TABLE}) REQUIRE s.key IS UNIQUE"
+    ]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial graph model", _initial),
+    Migration(2, "store settings", _settings_table),
+)
 
 
 def schema_version() -> int:

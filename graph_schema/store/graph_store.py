@@ -31,6 +31,7 @@ from graph_schema.store.backend import Backend, Runner, iter_batches
 from graph_schema.store.ddl import (
     MIGRATION_TABLE,
     MIGRATIONS,
+    SETTING_TABLE,
     migration_table_ddl,
 )
 
@@ -210,6 +211,21 @@ class GraphStore:
         except Exception:  # noqa: BLE001 - a missing table means "not initialised"
             return 0
         return max(versions, default=0)
+
+    def get_setting(self, key: str) -> str | None:
+        """A fact about the store itself, e.g. when the demo region was loaded."""
+        rows = self.backend.run(Q.get_setting(SETTING_TABLE), {"key": key})
+        return rows[0]["value"] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.backend.run(Q.set_setting(SETTING_TABLE), {"key": key, "value": value})
+
+    def clear(self) -> None:
+        """Delete every node and tie of the graph model (settings and migrations stay)."""
+        with self.backend.transaction() as tx:
+            for label in NodeLabel:
+                tx.run(Q.delete_all(label))
+        self._changed()
 
     # ------------------------------------------------------------------ nodes
 

@@ -166,3 +166,18 @@ def applied_migrations(table: str) -> str:
 def record_migration(table: str) -> str:
     """Records migration ``$version`` (``$name``, ``$applied_at``)."""
     return f"MERGE (m:{table} {{version: $version}}) SET m.name = $name, m.applied_at = $applied_at"
+
+
+def get_setting(table: str) -> str:
+    """Row ``{value}`` of the store setting ``$key``."""
+    return f"MATCH (s:{table} {{key: $key}}) RETURN s.value AS value"
+
+
+def set_setting(table: str) -> str:
+    """Sets the store setting ``$key`` to ``$value``."""
+    return f"MERGE (s:{table} {{key: $key}}) SET s.value = $value"
+
+
+def delete_all(label: NodeLabel) -> str:
+    """Deletes every node with ``label`` and its ties."""
+    return f"MATCH (n:{label}) DETACH DELETE n"

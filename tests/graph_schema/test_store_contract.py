@@ -83,6 +83,20 @@ def test_init_is_idempotent_and_recorded(store: GraphStore) -> None:
     assert store.applied_migrations() == list(range(1, schema_version() + 1))
 
 
+def test_settings_and_clear(store: GraphStore) -> None:
+    assert store.get_setting("demo_loaded") is None
+    store.set_setting("demo_loaded", "2026-01-01")
+    store.set_setting("demo_loaded", "2026-01-02")
+    assert store.get_setting("demo_loaded") == "2026-01-02"
+    _node(store, NodeLabel.ORGANISATION, "o-1")
+    _node(store, NodeLabel.AREA, "a-1")
+    store.link(RelType.ACTIVE_IN, "o-1", "a-1")
+    store.clear()
+    assert set(store.counts().values()) == {0}
+    assert store.get_setting("demo_loaded") == "2026-01-02"
+    assert store.schema_version() == schema_version()
+
+
 @pytest.mark.parametrize("label", list(NodeLabel))
 def test_create_get_update_delete(store: GraphStore, label: NodeLabel) -> None:
     created = store.create(label, SAMPLES[label])

@@ -1,0 +1,60 @@
+# Netzwerkatlas. The README's two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+# uv from PATH, else a private copy installed with pip into .tools/
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+LAUNCHER := tests/neo4j_launcher
+LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
+
+.PHONY: help install run test test-fast lint bench neo4j-launcher clean
+
+help:
+	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
+	@echo "make test   - install and run every test (LadybugDB and a real Neo4j 5)"
+	@echo "make bench  - time demo generation and bulk load at 300, 3,000 and 30,000 organisations"
+	@echo "make lint   - ruff and mypy"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(BIN)/netzwerkatlas: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(BIN)/netzwerkatlas
+
+run: install
+	$(BIN)/netzwerkatlas serve
+
+$(LAUNCHER_CP): $(LAUNCHER)/pom.xml $(wildcard $(LAUNCHER)/src/main/java/netzwerkatlas/*.java)
+	mvn -q -B -f $(LAUNCHER)/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	@touch $@
+
+neo4j-launcher: $(LAUNCHER_CP)
+
+test: install neo4j-launcher
+	NETZWERKATLAS_REQUIRE_NEO4J=1 $(BIN)/pytest
+
+# Everything but the Neo4j half, for a quick look while editing.
+test-fast: install
+	$(BIN)/pytest -m "not neo4j"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m benchmarks.bench_load
+
+clean:
+	rm -rf $(VENV) .tools $(LAUNCHER)/target .pytest_cache test-artifacts

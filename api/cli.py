@@ -1,0 +1,206 @@
+"""The ``netzwerkatlas`` command: init, demo, serve, stats.
+
+Every error ends in one line on stderr and a non-zero exit code, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.bootstrap import first_start, load_demo
+from api.settings import Settings, open_store
+from graph_schema.errors import NetzwerkatlasError, StoreBusy
+from graph_schema.store import GraphStore
+
+app = typer.Typer(
+    name="netzwerkatlas",
+    help="Netzwerkatlas: stakeholder network and cooperation manager.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _store(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
+    store = open_store(settings, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as e:
+        problems = "; ".join(
+            f"NETZWERKATLAS_{'_'.join(str(x) for x in problem['loc']).upper()}: {problem['msg']}"
+            for problem in e.errors()
+        )
+        _fail(f"Invalid setting: {problems}.")
+        raise
+
+
+def _progress_bar(
+    description: str,
+) -> tuple[Progress, Callable[[int], None], Callable[[int], None]]:
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    task = progress.add_task(description, total=None)
+
+    def set_total(total: int) -> None:
+        progress.update(task, total=total)
+
+    def advance(n: int) -> None:
+        progress.advance(task, n)
+
+    return progress, set_total, advance
+
+
+@app.command()
+def init() -> None:
+    """Create the database schema (idempotent)."""
+    settings = _settings()
+    with _store(settings) as store:
+        applied = store.init()
+        version = store.schema_version()
+    if applied:
+        console.print(f"Initialised the {settings.store} store: migrations {applied} applied.")
+    else:
+        console.print(f"The {settings.store} store is up to date (schema version {version}).")
+
+
+@app.command()
+def demo(
+    size: Annotated[int, typer.Option(min=10, help="Number of organisations.")] = 150,
+    seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 20240901,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Delete all data first, then load the demo.")
+    ] = False,
+) -> None:
+    """Load the fictional demo region "Beispielregion"."""
+    settings = _settings()
+    with _store(settings) as store:
+        store.init()
+        progress, set_total, advance = _progress_bar(f"Demo region ({size:,} organisations)")
+        started = time.perf_counter()
+        with progress:
+            written = load_demo(
+                store, size=size, seed=seed, replace=replace, progress=advance, on_total=set_total
+            )
+        seconds = time.perf_counter() - started
+    console.print(
+        f"Loaded {written.get('Organisation', 0):,} organisations and "
+        f"{sum(written.values()):,} nodes and ties in {seconds:.1f} s."
+    )
+
+
+@app.command()
+def stats() -> None:
+    """Show how many nodes and ties the store holds (works while the server runs)."""
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        version = store.schema_version()
+        counts = store.counts()
+    table = Table(title=f"Netzwerkatlas store: {settings.store}, schema version {version}")
+    table.add_column("label / type")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Overrides NETZWERKATLAS_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Overrides NETZWERKATLAS_PORT.")] = None,
+) -> None:
+    """Start the web app; the first start loads the demo region."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    if host:
+        settings.host = host
+    if port:
+        settings.port = port
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s: %(message)s")
+    with _store(settings) as store:
+        store.init()
+        started = time.perf_counter()
+        if first_start(
+            store, size=settings.demo_size, seed=settings.demo_seed, enabled=settings.load_demo
+        ):
+            console.print(
+                f"First start: loaded the demo region in {time.perf_counter() - started:.1f} s."
+            )
+        counts = store.counts()
+        console.print(
+            f"Netzwerkatlas on the {settings.store} store with {counts['Organisation']:,} "
+            f"organisations: http://{settings.host}:{settings.port}/"
+        )
+        uvicorn.run(
+            create_app(settings, store=store),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        )
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: runs the app and turns every error into one line and an exit code."""
+    try:
+        return app(args=argv, standalone_mode=False)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except NetzwerkatlasError as e:
+        code = 3 if isinstance(e, StoreBusy) else 1
+        err.print(f"[bold red]Error:[/] {e.message}", highlight=False, soft_wrap=True)
+        sys.exit(code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - one line, never a stack trace
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Abort):
+            sys.exit(1)
+        err.print(
+            f"[bold red]Error:[/] unexpected {type(e).__name__}: {e}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(2)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
