@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.bootstrap import first_start, load_demo
@@ -66,7 +66,7 @@ def _progress_bar(
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=False,
@@ -97,7 +97,7 @@ def init() -> None:
 
 @app.command()
 def demo(
-    size: Annotated[int, typer.Option(min=10, help="Number of organisations.")] = 150,
+    size: Annotated[int, typer.Option(min=60, help="Number of organisations (60 or more).")] = 150,
     seed: Annotated[int, typer.Option(help="Seed of the generator.")] = 20240901,
     replace: Annotated[
         bool, typer.Option("--replace", help="Delete all data first, then load the demo.")
@@ -176,7 +176,8 @@ def serve(
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the app and turns every error into one line and an exit code."""
     try:
-        return app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except NetzwerkatlasError as e:

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     load_demo: bool = True
-    demo_size: int = Field(150, ge=10)
+    demo_size: int = Field(150, ge=60)
     demo_seed: int = 20240901
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
 

@@ -98,8 +98,7 @@ def _settings_table(backend: str) -> list[str]:
     """A key-value table for facts about the store itself (e.g. demo region loaded)."""
     if backend == "ladybug":
         return [
-            f"CREATE NODE TABLE IF NOT EXISTS {SETTING_TABLE}"
-            "(key STRING PRIMARY KEY, value STRING)"
+            f"CREATE NODE TABLE IF NOT EXISTS {SETTING_TABLE}(key STRING PRIMARY KEY, value STRING)"
         ]
     return [
         f"CREATE CONSTRAINT store_setting_key IF NOT EXISTS "

@@ -1,0 +1,155 @@
+"""The command line as a user runs it: real processes, the real embedded store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "api.cli"]
+ROOT = Path(__file__).parents[2]
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETZWERKATLAS_")}
+    env.update({"NETZWERKATLAS_DATA_DIR": str(data_dir), "COLUMNS": "200", **extra})
+    return env
+
+
+def _run(data_dir: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args],
+        env=_env(data_dir, **extra),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _health(port: int) -> dict[str, object]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=5) as r:
+        return json.loads(r.read())  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[Path, int, subprocess.Popen[str]]]:
+    port = _free_port()
+    data_dir = tmp_path / "data"
+    proc = subprocess.Popen(
+        [*CLI, "serve"],
+        env=_env(data_dir, NETZWERKATLAS_PORT=str(port)),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            _health(port)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read() if proc.stdout else ""
+                proc.kill()
+                pytest.fail(f"server did not start: {out}")
+            time.sleep(0.3)
+    yield data_dir, port, proc
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 0
+
+
+def test_first_start_loads_the_demo_once(
+    server: tuple[Path, int, subprocess.Popen[str]],
+) -> None:
+    data_dir, port, proc = server
+    first = _health(port)
+    assert first["store"] == "ladybug"
+    counts = first["counts"]
+    assert isinstance(counts, dict) and counts["Organisation"] >= 100
+    _stop(proc)
+    port2 = _free_port()
+    again = subprocess.Popen(
+        [*CLI, "serve"],
+        env=_env(data_dir, NETZWERKATLAS_PORT=str(port2)),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                second = _health(port2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "second start did not come up"
+                time.sleep(0.3)
+        assert second["counts"] == counts
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.wait(timeout=30)
+
+
+def test_stats_works_and_writers_are_refused_while_the_server_runs(
+    server: tuple[Path, int, subprocess.Popen[str]],
+) -> None:
+    data_dir, port, _ = server
+    organisations = _health(port)["counts"]["Organisation"]  # type: ignore[index]
+    stats = _run(data_dir, "stats")
+    assert stats.returncode == 0, stats.stderr
+    assert "Organisation" in stats.stdout and f"{organisations:,}" in stats.stdout
+    for args in (["demo"], ["init"], ["demo", "--replace"]):
+        busy = _run(data_dir, *args)
+        assert busy.returncode == 3
+        lines = busy.stderr.strip().splitlines()
+        assert len(lines) == 1, busy.stderr
+        assert "in use by another Netzwerkatlas process" in lines[0]
+        assert "stop the server" in lines[0]
+        assert "Traceback" not in busy.stderr + busy.stdout
+
+
+def test_demo_refuses_to_mix_and_replaces_on_request(tmp_path: Path) -> None:
+    assert _run(tmp_path, "init").returncode == 0
+    first = _run(tmp_path, "demo", "--size", "60")
+    assert first.returncode == 0, first.stderr
+    again = _run(tmp_path, "demo")
+    assert again.returncode == 1
+    assert "--replace" in again.stderr and "Traceback" not in again.stderr
+    replaced = _run(tmp_path, "demo", "--size", "80", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    stats = _run(tmp_path, "stats")
+    assert "│ Organisation    │    80 │" in stats.stdout or " 80 " in stats.stdout
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    missing = _run(tmp_path / "nowhere", "stats")
+    assert missing.returncode == 1
+    assert missing.stderr.strip().count("\n") == 0
+    assert "netzwerkatlas init" in missing.stderr
+    bad = _run(tmp_path, "stats", NETZWERKATLAS_STORE="mongo")
+    assert bad.returncode == 1 and "NETZWERKATLAS_STORE" in bad.stderr
+    small = _run(tmp_path, "demo", "--size", "5")
+    assert small.returncode != 0 and "Traceback" not in small.stderr
