@@ -187,12 +187,10 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - one line, never a stack trace
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
+        if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # a usage error
+            err.print(f"[bold red]Error:[/] {e.format_message()}", highlight=False, soft_wrap=True)
             sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Abort):
+        if type(e).__name__ == "Abort":
             sys.exit(1)
         err.print(
             f"[bold red]Error:[/] unexpected {type(e).__name__}: {e}",
