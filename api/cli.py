@@ -163,7 +163,8 @@ def serve(
         counts = store.counts()
         console.print(
             f"Netzwerkatlas on the {settings.store} store with {counts['Organisation']:,} "
-            f"organisations: http://{settings.host}:{settings.port}/"
+            f"organisations: http://{settings.host}:{settings.port}/",
+            soft_wrap=True,
         )
         uvicorn.run(
             create_app(settings, store=store),

@@ -26,7 +26,8 @@ from graph_schema.store.backend import Rows
 
 __all__ = ["LadybugBackend"]
 
-_LOCK_HELD = re.compile(r"Could not set lock on file.*?(?:held by PID (\d+))?", re.S)
+_LOCK_HELD = re.compile(r"Could not set lock on file")
+_HOLDER = re.compile(r"held by PID (\d+)")
 
 
 def _convert(value: Any) -> Any:
@@ -41,9 +42,9 @@ def _convert(value: Any) -> Any:
 
 def _translate(error: RuntimeError, path: Path) -> NetzwerkatlasError:
     text = str(error)
-    match = _LOCK_HELD.search(text)
-    if match:
-        holder = f" (process {match.group(1)})" if match.group(1) else ""
+    if _LOCK_HELD.search(text):
+        pid = _HOLDER.search(text)
+        holder = f" (process {pid.group(1)})" if pid else ""
         return StoreBusy(
             f"The database {path} is in use by another Netzwerkatlas process{holder}, "
             "usually the running server: make the change in the web UI or through the API, "
