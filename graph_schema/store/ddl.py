@@ -106,9 +106,80 @@ def _settings_table(backend: str) -> list[str]:
     ]
 
 
+ACCOUNT_TABLE = "Account"
+TOKEN_TABLE = "AccessToken"
+AUDIT_TABLE = "AuditEntry"
+
+#: the app's own tables beside the graph model: (table, key, columns)
+_INTERNAL_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        ACCOUNT_TABLE,
+        "username",
+        (
+            ("username", "STRING"),
+            ("password_hash", "STRING"),
+            ("role", "STRING"),
+            ("organisation_id", "STRING"),
+            ("language", "STRING"),
+            ("created_at", "STRING"),
+            ("password_changed_at", "STRING"),
+        ),
+    ),
+    (
+        TOKEN_TABLE,
+        "token_hash",
+        (
+            ("token_hash", "STRING"),
+            ("username", "STRING"),
+            ("kind", "STRING"),
+            ("expires_at", "INT64"),
+            ("created_at", "STRING"),
+        ),
+    ),
+    (
+        AUDIT_TABLE,
+        "id",
+        (
+            ("id", "STRING"),
+            ("seq", "INT64"),
+            ("at", "STRING"),
+            ("username", "STRING"),
+            ("action", "STRING"),
+            ("entity_type", "STRING"),
+            ("entity_id", "STRING"),
+            ("before", "STRING"),
+            ("after", "STRING"),
+        ),
+    ),
+)
+
+
+def _accounts_and_audit(backend: str) -> list[str]:
+    """Accounts, access tokens (hashes only) and the audit history."""
+    statements = []
+    for table, key, columns in _INTERNAL_TABLES:
+        if backend == "ladybug":
+            cols = ", ".join(
+                f"{name} {kind}" + (" PRIMARY KEY" if name == key else "") for name, kind in columns
+            )
+            statements.append(f"CREATE NODE TABLE IF NOT EXISTS {table}({cols})")
+        else:
+            statements.append(
+                f"CREATE CONSTRAINT {table.lower()}_{key} IF NOT EXISTS "
+                f"FOR (n:{table}) REQUIRE n.{key} IS UNIQUE"
+            )
+    if backend == "neo4j":
+        statements += [
+            f"CREATE INDEX auditentry_entity IF NOT EXISTS FOR (n:{AUDIT_TABLE}) ON (n.entity_id)",
+            f"CREATE INDEX auditentry_seq IF NOT EXISTS FOR (n:{AUDIT_TABLE}) ON (n.seq)",
+        ]
+    return statements
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial graph model", _initial),
     Migration(2, "store settings", _settings_table),
+    Migration(3, "accounts, tokens and audit history", _accounts_and_audit),
 )
 
 

@@ -24,6 +24,7 @@ from graph_schema.model import (
     RelType,
     Tie,
     is_valid_id,
+    new_id,
     property_kinds,
 )
 from graph_schema.store import queries as Q
@@ -34,6 +35,7 @@ from graph_schema.store.ddl import (
     SETTING_TABLE,
     migration_table_ddl,
 )
+from graph_schema.store.records import AccountStore, AuditLog
 
 __all__ = ["GraphStore", "Page", "Snapshot"]
 
@@ -150,6 +152,8 @@ class GraphStore:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        self.accounts = AccountStore(backend)
+        self.audit = AuditLog(backend)
         self._version = 0
         self._listeners: list[Callable[[], None]] = []
 
@@ -220,11 +224,21 @@ class GraphStore:
     def set_setting(self, key: str, value: str) -> None:
         self.backend.run(Q.set_setting(SETTING_TABLE), {"key": key, "value": value})
 
-    def clear(self) -> None:
-        """Delete every node and tie of the graph model (settings and migrations stay)."""
+    def clear(self, *, actor: str | None = None) -> None:
+        """Delete every node and tie of the graph model (accounts, history and settings stay)."""
         with self.backend.transaction() as tx:
+            before = self.counts()
             for label in NodeLabel:
                 tx.run(Q.delete_all(label))
+            self.audit.record(
+                tx,
+                username=actor,
+                action="clear",
+                entity_type="all",
+                entity_id=new_id("clear"),
+                before={"counts": before},
+                after=None,
+            )
         self._changed()
 
     # ------------------------------------------------------------------ nodes
@@ -243,7 +257,9 @@ class GraphStore:
             raise NotFound(f"There is no node with id {node_id!r}: check the id.")
         return labels[0]
 
-    def create(self, label: NodeLabel | str, data: Mapping[str, Any] | Node) -> Node:
+    def create(
+        self, label: NodeLabel | str, data: Mapping[str, Any] | Node, *, actor: str | None = None
+    ) -> Node:
         """Create a node; a missing ``id`` is generated. Raises AlreadyExists for a used id."""
         model = NODE_MODELS[NodeLabel(label)]
         node = data if isinstance(data, Node) else _validate_node(model, data)
@@ -257,6 +273,15 @@ class GraphStore:
                     "or update the existing entry."
                 )
             self._write_nodes(tx, model.label, [node])
+            self.audit.record(
+                tx,
+                username=actor,
+                action="create",
+                entity_type=model.label,
+                entity_id=node.id,
+                before=None,
+                after=node.model_dump(mode="json"),
+            )
         self._changed()
         return node
 
@@ -272,7 +297,14 @@ class GraphStore:
             raise NotFound(f"There is no {label} with id {node_id!r}: check the id.")
         return self._node(label, rows[0]["n"])
 
-    def update(self, label: NodeLabel | str, node_id: str, changes: Mapping[str, Any]) -> Node:
+    def update(
+        self,
+        label: NodeLabel | str,
+        node_id: str,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> Node:
         """Change some properties of a node; the result is validated as a whole."""
         label = NodeLabel(label)
         model = NODE_MODELS[label]
@@ -289,16 +321,56 @@ class GraphStore:
             merged = {**current.model_dump(), **changes, "id": node_id}
             node = _validate_node(model, merged)
             self._write_nodes(tx, label, [node])
+            self.audit.record(
+                tx,
+                username=actor,
+                action="update",
+                entity_type=label,
+                entity_id=node_id,
+                before=current.model_dump(mode="json"),
+                after=node.model_dump(mode="json"),
+            )
         self._changed()
         return node
 
-    def delete(self, label: NodeLabel | str, node_id: str) -> None:
-        """Delete a node and every tie it has. Raises NotFound."""
+    def delete(self, label: NodeLabel | str, node_id: str, *, actor: str | None = None) -> None:
+        """Delete a node and every tie it has (each recorded in the history). Raises NotFound."""
         label = NodeLabel(label)
         with self.backend.transaction() as tx:
-            self.get(label, node_id)
+            current = self.get(label, node_id)
+            for tie in self.list_ties(node_id=node_id):
+                self._audit_tie(tx, actor, "unlink", tie, before=tie, after=None)
             tx.run(Q.delete_node(label), {"id": node_id})
+            self.audit.record(
+                tx,
+                username=actor,
+                action="delete",
+                entity_type=label,
+                entity_id=node_id,
+                before=current.model_dump(mode="json"),
+                after=None,
+            )
         self._changed()
+
+    def _audit_tie(
+        self,
+        tx: Runner,
+        actor: str | None,
+        action: str,
+        tie: Tie,
+        *,
+        before: Tie | None,
+        after: Tie | None,
+    ) -> None:
+        self.audit.record(
+            tx,
+            username=actor,
+            action=action,
+            entity_type=tie.type,
+            entity_id=tie.id,
+            before=None if before is None else {"type": tie.type, **before.model_dump(mode="json")},
+            after=None if after is None else {"type": tie.type, **after.model_dump(mode="json")},
+        )
 
     def list(
         self,
@@ -479,6 +551,7 @@ class GraphStore:
         since: dt.date | str | None = None,
         until: dt.date | str | None = None,
         id: str | None = None,  # noqa: A002 - the domain's name for it
+        actor: str | None = None,
         **properties: Any,
     ) -> Tie:
         """Create a tie between two existing nodes, checking labels and dates."""
@@ -509,6 +582,7 @@ class GraphStore:
                     "the existing tie."
                 )
             self._write_ties(tx, rel, pair, [tie])
+            self._audit_tie(tx, actor, "link", tie, before=None, after=tie)
         self._changed()
         return tie
 
@@ -541,7 +615,9 @@ class GraphStore:
             )
         return pair
 
-    def update_tie(self, tie_id: str, changes: Mapping[str, Any]) -> Tie:
+    def update_tie(
+        self, tie_id: str, changes: Mapping[str, Any], *, actor: str | None = None
+    ) -> Tie:
         """Change properties of a tie (not its ends or type); validated as a whole."""
         blocked = sorted(set(changes) & {"id", "from_id", "to_id", "type"})
         if blocked:
@@ -556,18 +632,21 @@ class GraphStore:
             tie = _validate_tie(type(current), {**current.model_dump(), **changes})
             rel, a, b = self._find_tie(tie_id)
             self._write_ties(tx, rel, (a, b), [tie])
+            self._audit_tie(tx, actor, "update_tie", tie, before=current, after=tie)
         self._changed()
         return tie
 
-    def end_tie(self, tie_id: str, until: dt.date | str) -> Tie:
+    def end_tie(self, tie_id: str, until: dt.date | str, *, actor: str | None = None) -> Tie:
         """End a tie at a date; it stays in the history (as of earlier dates)."""
-        return self.update_tie(tie_id, {"until": until})
+        return self.update_tie(tie_id, {"until": until}, actor=actor)
 
-    def unlink(self, tie_id: str) -> None:
+    def unlink(self, tie_id: str, *, actor: str | None = None) -> None:
         """Delete a tie entirely (use :meth:`end_tie` to keep its history)."""
         with self.backend.transaction() as tx:
+            current = self.get_tie(tie_id)
             rel, a, b = self._find_tie(tie_id)
             tx.run(Q.delete_tie(rel, a, b), {"id": tie_id})
+            self._audit_tie(tx, actor, "unlink", current, before=current, after=None)
         self._changed()
 
     def list_ties(
@@ -617,6 +696,7 @@ class GraphStore:
         ties: Iterable[Tie] = (),
         *,
         progress: Callable[[int], None] | None = None,
+        actor: str | None = None,
     ) -> dict[str, int]:
         """Create or update many nodes and ties by id, in one transaction.
 
@@ -651,6 +731,15 @@ class GraphStore:
                 written[rel] = len(items)
                 if progress:
                     progress(len(items))
+            self.audit.record(
+                tx,
+                username=actor,
+                action="bulk_upsert",
+                entity_type="bulk",
+                entity_id=new_id("bulk"),
+                before=None,
+                after={"written": written},
+            )
         self._changed()
         return written
 
@@ -756,3 +845,39 @@ class GraphStore:
         for rel in RelType:
             result[rel.value] = int(self.backend.run(Q.count_type(rel))[0]["count"])
         return result
+
+    # ------------------------------------------------------------------ data protection
+
+    def export_person(self, person_id: str) -> dict[str, Any]:
+        """Everything stored about a person: the entry, its ties and its history."""
+        person = self.get(NodeLabel.PERSON, person_id)
+        ties = self.list_ties(node_id=person_id)
+        entries, _ = self.audit.list(entity_id=person_id, limit=MAX_LIMIT)
+        tie_entries = []
+        for tie in ties:
+            tie_entries += self.audit.list(entity_id=tie.id, limit=MAX_LIMIT)[0]
+        return {
+            "person": person.model_dump(mode="json"),
+            "ties": [{"type": t.type, **t.model_dump(mode="json")} for t in ties],
+            "history": [e.__dict__ for e in sorted(entries + tie_entries, key=lambda e: e.seq)],
+        }
+
+    def erase_person(self, person_id: str, *, actor: str | None = None) -> None:
+        """Delete a person with all ties and remove their personal values from the history."""
+        with self.backend.transaction() as tx:
+            self.get(NodeLabel.PERSON, person_id)
+            ties = self.list_ties(node_id=person_id)
+            tx.run(Q.delete_node(NodeLabel.PERSON), {"id": person_id})
+            self.audit.redact(tx, person_id, {"id": person_id, "erased": True})
+            for tie in ties:
+                self._audit_tie(tx, actor, "unlink", tie, before=tie, after=None)
+            self.audit.record(
+                tx,
+                username=actor,
+                action="erase",
+                entity_type=NodeLabel.PERSON,
+                entity_id=person_id,
+                before={"id": person_id, "erased": True},
+                after=None,
+            )
+        self._changed()

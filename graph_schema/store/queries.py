@@ -181,3 +181,55 @@ def set_setting(table: str) -> str:
 def delete_all(label: NodeLabel) -> str:
     """Deletes every node with ``label`` and its ties."""
     return f"MATCH (n:{label}) DETACH DELETE n"
+
+
+def record_get(table: str, key: str) -> str:
+    """Row ``{n}``: the record of the app table ``table`` whose ``key`` is ``$key``."""
+    return f"MATCH (n:{table} {{{key}: $key}}) RETURN n"
+
+
+def record_upsert(table: str, key: str, columns: Sequence[str]) -> str:
+    """Creates or replaces a record of an app table from the parameters named as its columns."""
+    sets = ", ".join(f"n.{c} = ${c}" for c in columns if c != key)
+    return f"MERGE (n:{table} {{{key}: ${key}}}) SET {sets}"
+
+
+def record_delete(table: str, key: str) -> str:
+    """Deletes the record whose ``key`` is ``$key``."""
+    return f"MATCH (n:{table} {{{key}: $key}}) DELETE n"
+
+
+def record_list(table: str, where: Sequence[str], order: str, *, paged: bool = False) -> str:
+    """Rows ``{n}`` of an app table matching ``where``, in ``order``."""
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    window = " SKIP $offset LIMIT $limit" if paged else ""
+    return f"MATCH (n:{table}){clause} RETURN n ORDER BY {order}{window}"
+
+
+def record_count(table: str, where: Sequence[str]) -> str:
+    """Row ``{total}``: records of an app table matching ``where``."""
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    return f"MATCH (n:{table}){clause} RETURN count(n) AS total"
+
+
+def record_delete_where(table: str, where: Sequence[str]) -> str:
+    """Deletes the records of an app table matching ``where``."""
+    return f"MATCH (n:{table}) WHERE {' AND '.join(where)} DELETE n"
+
+
+def insert_audit(table: str) -> str:
+    """Records one change in the audit history."""
+    return (
+        f"CREATE (e:{table} {{id: $id, seq: $seq, at: $at, username: $username, "
+        "action: $action, entity_type: $entity_type, entity_id: $entity_id, "
+        "before: $before, after: $after})"
+    )
+
+
+def redact_audit(table: str) -> str:
+    """Replaces the values recorded for entity ``$entity_id`` by ``$redacted``."""
+    return (
+        f"MATCH (e:{table} {{entity_id: $entity_id}}) "
+        "SET e.before = CASE WHEN e.before IS NULL THEN NULL ELSE $redacted END, "
+        "e.after = CASE WHEN e.after IS NULL THEN NULL ELSE $redacted END"
+    )
