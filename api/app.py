@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.bootstrap import ensure_secret_key
 from api.errors import install_error_handlers
-from api.routes import health
+from api.routes import auth, health, history, network, resources, ties, users
+from api.security import LoginLimiter
 from api.settings import Settings, open_store
 from graph_schema.store import GraphStore
 
@@ -39,6 +41,24 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.limiter = LoginLimiter()
+    app.state.secret_key = ensure_secret_key(settings)
     install_error_handlers(app)
+    if settings.cors_origins.strip():
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(users.router)
+    for resource in resources.RESOURCES:
+        app.include_router(resources.build_router(resource))
+    app.include_router(ties.router)
+    app.include_router(network.router)
+    app.include_router(history.router)
     return app

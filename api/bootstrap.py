@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph_schema.errors import AlreadyExists
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
+from graph_schema.store.records import Account
 
-__all__ = ["DEMO_MARK", "first_start", "load_demo"]
+if TYPE_CHECKING:
+    from api.settings import Settings
+
+__all__ = [
+    "DEMO_MARK",
+    "ensure_admin",
+    "ensure_secret_key",
+    "first_start",
+    "load_demo",
+    "password_changed",
+]
 
 #: store setting recording that (and when) the demo region was loaded
 DEMO_MARK = "demo_loaded"
@@ -62,3 +77,52 @@ def first_start(store: GraphStore, *, size: int, seed: int, enabled: bool = True
         return False
     load_demo(store, size=size, seed=seed)
     return True
+
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD_FILE = "initial-admin-password"
+SECRET_KEY_FILE = "secret-key"
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+
+
+def ensure_admin(store: GraphStore, data_dir: Path) -> str | None:
+    """On the first start (no accounts yet) create ``admin`` with a random password.
+
+    The password is returned (to be printed once) and written to
+    ``<data dir>/initial-admin-password`` (mode 0600) until it is changed.
+    """
+    if store.accounts.count():
+        return None
+    from api.security import Role, hash_password
+
+    password = secrets.token_urlsafe(12)
+    store.accounts.create(
+        Account(ADMIN_USERNAME, hash_password(password), Role.ADMIN.value, language="de")
+    )
+    _write_private(data_dir / ADMIN_PASSWORD_FILE, password + "\n")
+    return password
+
+
+def password_changed(settings: Settings, username: str) -> None:
+    """Forget the initial admin password file once the admin has chosen their own."""
+    if username == ADMIN_USERNAME:
+        (Path(settings.data_dir) / ADMIN_PASSWORD_FILE).unlink(missing_ok=True)
+
+
+def ensure_secret_key(settings: Settings) -> str:
+    """The key that signs session cookies: the setting, else one generated into the data dir."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    _write_private(path, key + "\n")
+    return key

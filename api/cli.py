@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.bootstrap import first_start, load_demo
+from api.bootstrap import ADMIN_PASSWORD_FILE, ensure_admin, first_start, load_demo
 from api.settings import Settings, open_store
 from graph_schema.errors import NetzwerkatlasError, StoreBusy
 from graph_schema.store import GraphStore
@@ -159,6 +159,14 @@ def serve(
         ):
             console.print(
                 f"First start: loaded the demo region in {time.perf_counter() - started:.1f} s."
+            )
+        password = ensure_admin(store, settings.data_dir)
+        if password:
+            console.print(
+                f"First start: created the account [bold]admin[/] with the password "
+                f"[bold]{password}[/] (also in {settings.data_dir / ADMIN_PASSWORD_FILE} "
+                "until you change it).",
+                soft_wrap=True,
             )
         counts = store.counts()
         console.print(

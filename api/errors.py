@@ -24,7 +24,8 @@ def _describe(error: dict[str, object]) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NetzwerkatlasError)
     async def domain_error(request: Request, exc: NetzwerkatlasError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

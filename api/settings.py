@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     demo_size: int = Field(150, ge=60)
     demo_seed: int = 20240901
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    token_ttl_minutes: int = Field(480, ge=1, le=60 * 24 * 30)
+    secret_key: str | None = None
+    cors_origins: str = ""
+    cookie_secure: bool | None = None
 
     neo4j_uri: str = Field("bolt://localhost:7687", validation_alias=_neo4j("URI"))
     neo4j_user: str = Field("neo4j", validation_alias=_neo4j("USER"))

@@ -285,6 +285,23 @@ class GraphStore:
         self._changed()
         return node
 
+    def create_linked(
+        self,
+        label: NodeLabel | str,
+        data: Mapping[str, Any],
+        rel_type: RelType,
+        other_id: str,
+        *,
+        outgoing: bool,
+        actor: str | None = None,
+    ) -> Node:
+        """Create a node and tie it to ``other_id`` in one transaction (both or neither)."""
+        with self.backend.transaction():
+            node = self.create(label, data, actor=actor)
+            ends = (node.id, other_id) if outgoing else (other_id, node.id)
+            self.link(rel_type, *ends, actor=actor)
+        return node
+
     def _labels_of_tx(self, tx: Runner, node_id: str) -> list[str]:
         return [r["label"] for r in tx.run(Q.find_node_labels(tuple(NodeLabel)), {"id": node_id})]
 
@@ -687,6 +704,22 @@ class GraphStore:
         for batch in iter_batches(list(ties), BATCH_SIZE):
             rows, present, nulls = _rows(batch, props, extra=("from_id", "to_id"))
             tx.run(Q.upsert_ties(rel, pair[0], pair[1], present, nulls), {"rows": rows})
+
+    def ties_with_names(self, node_id: str) -> list[tuple[Tie, str, str, str | None]]:
+        """Every tie of a node with the other end: (tie, direction, other label, other name)."""
+        _check_id(node_id)
+        result: list[tuple[Tie, str, str, str | None]] = []
+        for t, a, b in self._combos():
+            name_a = NODE_MODELS[a].name_property
+            name_b = NODE_MODELS[b].name_property
+            rows = self.backend.run(Q.ties_with_names(t, a, b, name_a, name_b), {"id": node_id})
+            for row in rows:
+                tie = self._tie(t, row)
+                if tie.from_id == node_id:
+                    result.append((tie, "out", b, row["b_name"]))
+                if tie.to_id == node_id:
+                    result.append((tie, "in", a, row["a_name"]))
+        return result
 
     # ------------------------------------------------------------------ bulk
 

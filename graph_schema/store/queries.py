@@ -233,3 +233,12 @@ def redact_audit(table: str) -> str:
         "SET e.before = CASE WHEN e.before IS NULL THEN NULL ELSE $redacted END, "
         "e.after = CASE WHEN e.after IS NULL THEN NULL ELSE $redacted END"
     )
+
+
+def ties_with_names(rel: RelType, a: NodeLabel, b: NodeLabel, name_a: str, name_b: str) -> str:
+    """Rows ``{from_id, to_id, r, a_name, b_name}`` of the ties at node ``$id``."""
+    return (
+        f"MATCH (a:{a})-[r:{rel}]->(b:{b}) WHERE a.id = $id OR b.id = $id "
+        f"RETURN a.id AS from_id, b.id AS to_id, r, a.{name_a} AS a_name, b.{name_b} AS b_name "
+        "ORDER BY r.id"
+    )
