@@ -1,0 +1,172 @@
+"""Every operation of the OpenAPI document against every role: 401, 403 or let through.
+
+The expected matrix is written out here, independently of the routes; an operation missing
+from it fails the test, so a new route cannot ship without deciding who may call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.app import create_app
+from api.settings import Settings
+from graph_schema.model import NodeLabel, RelType
+from graph_schema.store import open_ladybug
+from tests.api.conftest import Api, make_api, seed
+
+ALL = {"admin", "editor", "partner", "viewer"}
+DATA = {"admin", "editor"}
+PUBLIC = "public"
+
+RESOURCE_IDS = {
+    "organisations": "org-other",
+    "people": "per-1",
+    "bodies": "bod-1",
+    "offers": "off-other",
+    "areas": "09999001",
+    "fields": "housing",
+    "target-groups": "women",
+    "events": "evt-1",
+}
+CREATE = {
+    "organisations": {"name": "Neu e.V.", "kind": "association"},
+    "people": {"name": "Neue Person"},
+    "bodies": {"name": "AK Wohnen", "kind": "working_group"},
+    "offers": {"title": "Neues Angebot"},
+    "areas": {"name": "Neudorf", "kind": "municipality"},
+    "fields": {"name_de": "Sport", "name_en": "Sport"},
+    "target-groups": {"name_de": "Familien", "name_en": "Families"},
+    "events": {"title": "Fachtag"},
+}
+CHANGE = {
+    "organisations": {"description": "geändert"},
+    "people": {"function": "Leitung"},
+    "bodies": {"description": "geändert"},
+    "offers": {"cost": "kostenlos"},
+    "areas": {"population": 1000},
+    "fields": {"name_en": "Changed"},
+    "target-groups": {"name_en": "Changed"},
+    "events": {"title": "Fachtag 2"},
+}
+
+
+def _expected() -> dict[tuple[str, str], set[str] | str]:
+    m: dict[tuple[str, str], set[str] | str] = {
+        ("GET", "/api/health"): PUBLIC,
+        ("POST", "/api/auth/token"): PUBLIC,
+        ("POST", "/api/auth/logout"): ALL,
+        ("GET", "/api/me"): ALL,
+        ("PATCH", "/api/me"): ALL,
+        ("POST", "/api/me/password"): ALL,
+        ("GET", "/api/users"): {"admin"},
+        ("POST", "/api/users"): {"admin"},
+        ("GET", "/api/users/{username}"): {"admin"},
+        ("PATCH", "/api/users/{username}"): {"admin"},
+        ("DELETE", "/api/users/{username}"): {"admin"},
+        ("GET", "/api/ties"): ALL,
+        ("POST", "/api/ties"): DATA,  # the partner's attempt below is on others' entries
+        ("GET", "/api/ties/{tie_id}"): ALL,
+        ("PATCH", "/api/ties/{tie_id}"): DATA,
+        ("DELETE", "/api/ties/{tie_id}"): DATA,
+        ("GET", "/api/network"): ALL,
+        ("GET", "/api/history"): DATA,
+        ("GET", "/api/people/{node_id}/export"): {"admin"},
+        ("GET", "/api/organisations/{node_id}/ties"): ALL,
+    }
+    for res in RESOURCE_IDS:
+        base = f"/api/{res}"
+        m[("GET", base)] = ALL
+        m[("GET", base + "/{node_id}")] = ALL
+        m[("GET", base + "/{node_id}/history")] = ALL
+        # partners may create offers and people (tied to their organisation) only
+        m[("POST", base)] = DATA | ({"partner"} if res in ("offers", "people") else set())
+        # the entries used here belong to someone else, so partners are refused
+        m[("PATCH", base + "/{node_id}")] = DATA
+        m[("DELETE", base + "/{node_id}")] = DATA
+    return m
+
+
+EXPECTED = _expected()
+
+
+def _request(method: str, path: str, role: str | None) -> tuple[str, dict[str, Any]]:
+    url = path.replace("{tie_id}", "rep-1").replace("{username}", "viewer")
+    kw: dict[str, Any] = {}
+    for res, node_id in RESOURCE_IDS.items():
+        if url.startswith(f"/api/{res}/") or url == f"/api/{res}":
+            url = url.replace("{node_id}", node_id)
+            if method == "POST":
+                kw["json"] = CREATE[res]
+            elif method == "PATCH":
+                kw["json"] = CHANGE[res]
+    if path == "/api/auth/token":
+        kw["data"] = {"username": "editor", "password": "correct horse battery"}
+    elif path == "/api/me":
+        kw["json"] = {"language": "en"}
+    elif path == "/api/me/password":
+        kw["json"] = {
+            "current_password": "correct horse battery",
+            "new_password": "another long one",
+        }
+    elif path == "/api/users" and method == "POST":
+        kw["json"] = {"username": "neu", "password": "a long password", "role": "viewer"}
+    elif path.startswith("/api/users/") and method == "PATCH":
+        kw["json"] = {"language": "en"}
+    elif path == "/api/ties" and method == "POST":
+        kw["json"] = {"type": "COOPERATES_WITH", "from_id": "org-other", "to_id": "org-third"}
+    elif path.startswith("/api/ties/") and method == "PATCH":
+        kw["json"] = {"until": "2030-01-01"}
+    return url, kw
+
+
+def _operations() -> list[tuple[str, str]]:
+    app = create_app(Settings(data_dir=Path("/nonexistent-not-opened"), secret_key="x"))
+    return [
+        (method.upper(), path) for path, ops in app.openapi()["paths"].items() for method in ops
+    ]
+
+
+OPERATIONS = _operations()
+
+
+def test_every_operation_has_an_expected_row() -> None:
+    assert set(OPERATIONS) == set(EXPECTED), set(OPERATIONS) ^ set(EXPECTED)
+
+
+@pytest.fixture
+def matrix_api(tmp_path: Path) -> Iterator[Api]:
+    store = open_ladybug(tmp_path / "data")
+    store.init()
+    seed(store)
+    store.create(NodeLabel.ORGANISATION, {"id": "org-third", "name": "DRK", "kind": "other"})
+    store.create(NodeLabel.BODY, {"id": "bod-1", "name": "Projektrat", "kind": "project_council"})
+    store.create(NodeLabel.TARGET_GROUP, {"id": "women", "name_de": "Frauen", "name_en": "Women"})
+    store.create(NodeLabel.EVENT, {"id": "evt-1", "title": "Fachtag"})
+    store.link(RelType.MEMBER_OF, "org-other", "bod-1", id="mem-1")
+    yield from make_api(store, tmp_path / "data")
+    store.close()
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_role_matrix(matrix_api: Api, method: str, path: str) -> None:
+    allowed = EXPECTED[(method, path)]
+    # Anonymous first, admins last: a write let through must not hide a later refusal.
+    for role in (None, "viewer", "partner", "editor", "admin"):
+        url, kw = _request(method, path, role)
+        r = matrix_api.as_(role, method, url, **kw)
+        if allowed == PUBLIC:
+            assert r.status_code not in (401, 403), (role, r.status_code, r.text)
+        elif role is None:
+            assert r.status_code == 401, (role, r.status_code, r.text)
+            assert r.headers.get("WWW-Authenticate") == "Bearer"
+        elif role in allowed:
+            assert r.status_code < 400 or r.status_code in (404, 409), (role, r.status_code, r.text)
+        else:
+            assert r.status_code == 403, (role, r.status_code, r.text)
+        assert r.status_code < 500
+        if r.status_code >= 400:
+            assert isinstance(r.json()["detail"], str)
