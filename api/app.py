@@ -39,6 +39,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         summary="Stakeholder network and cooperation manager for regional integration work",
         version="0.1.0",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN: not here (offline, no leaks).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.limiter = LoginLimiter()
