@@ -55,6 +55,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks.bench_load
+	$(BIN)/python -m benchmarks.bench_api
 
 clean:
 	rm -rf $(VENV) .tools $(LAUNCHER)/target .pytest_cache test-artifacts

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from graph_schema.errors import NetzwerkatlasError
 
@@ -31,6 +33,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         detail = "; ".join(_describe(e) for e in exc.errors())
         return JSONResponse({"detail": f"Invalid request: {detail}"}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        # FastAPI answers 400 for a body it cannot decode at all (e.g. not UTF-8), but 422
+        # for malformed JSON; both are invalid input, so both get the documented 422.
+        if exc.status_code == 400:
+            return JSONResponse(
+                {"detail": "Invalid request: the body is not valid JSON."}, status_code=422
+            )
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

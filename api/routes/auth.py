@@ -108,7 +108,11 @@ def update_me(request: Request, user: CurrentUser, body: MeUpdate) -> dict[str, 
     }
 
 
-@router.post("/api/me/password", status_code=204, responses=ERRORS)
+@router.post(
+    "/api/me/password",
+    status_code=204,
+    responses={**ERRORS, 429: {"model": ErrorOut, "description": "Too many failed sign-ins"}},
+)
 def change_password(request: Request, user: CurrentUser, body: PasswordChange) -> Response:
     """Change the own password; every other token of the account is revoked."""
     from api.bootstrap import password_changed

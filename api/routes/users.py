@@ -102,7 +102,7 @@ def update_user(
     store: GraphStore = request.app.state.store
     account = store.accounts.get(username)
     changes = body.model_dump(exclude_unset=True)
-    role = changes.get("role", account.role)
+    role = changes.get("role") or account.role  # "role": null changes nothing
     org = changes["organisation_id"] if "organisation_id" in changes else account.organisation_id
     if role != Role.PARTNER and "organisation_id" not in changes:
         org = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -434,11 +435,16 @@ class GraphStore:
             as_of=as_of,
         )
         order = self._order(model, sort)
-        total = self.backend.run(Q.count_nodes(label, where), params)[0]["total"]
+        total = int(self.backend.run(Q.count_nodes(label, where), params)[0]["total"])
+        # Never ask for rows past the end: LadybugDB 0.22 crashes the process on
+        # ORDER BY ... SKIP far beyond the last row.
+        window = min(limit, total - offset)
+        if window <= 0:
+            return Page([], total, limit, offset)
         rows = self.backend.run(
-            Q.list_nodes(label, where, order), {**params, "offset": offset, "limit": limit}
+            Q.list_nodes(label, where, order), {**params, "offset": offset, "limit": window}
         )
-        return Page([self._node(label, r["n"]) for r in rows], int(total), limit, offset)
+        return Page([self._node(label, r["n"]) for r in rows], total, limit, offset)
 
     def _order(self, model: type[Node], sort: str | None) -> str:
         kinds = property_kinds(model)
@@ -914,3 +920,13 @@ class GraphStore:
                 after=None,
             )
         self._changed()
+
+    # ------------------------------------------------------------------ transactions
+
+    def transaction(self) -> AbstractContextManager[Runner]:
+        """One transaction around several store calls: all of them or none.
+
+        The store's own methods join it (their transactions nest), so e.g. a merge can move
+        ties, delete a node and write history entries (``audit.record(tx, ...)``) atomically.
+        """
+        return self.backend.transaction()

@@ -207,12 +207,15 @@ class AuditLog:
         if since is not None:
             where.append("n.at >= $since")
             params["since"] = since.isoformat()
-        total = self.backend.run(Q.record_count(AUDIT_TABLE, where), params)[0]["total"]
+        total = int(self.backend.run(Q.record_count(AUDIT_TABLE, where), params)[0]["total"])
+        window = min(limit, total - offset)  # never SKIP past the end (see GraphStore.list)
+        if window <= 0:
+            return [], total
         rows = self.backend.run(
             Q.record_list(AUDIT_TABLE, where, "n.seq DESC", paged=True),
-            {**params, "limit": limit, "offset": offset},
+            {**params, "limit": window, "offset": offset},
         )
-        return [self._entry(r["n"]) for r in rows], int(total)
+        return [self._entry(r["n"]) for r in rows], total
 
     @staticmethod
     def _entry(n: Mapping[str, Any]) -> AuditEntry:

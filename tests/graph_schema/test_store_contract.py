@@ -228,6 +228,9 @@ def test_list_filters_search_sort_and_paging(region: GraphStore) -> None:
     page = s.list(org, limit=2, offset=1)
     assert (_ids(page), page.total, page.limit, page.offset) == (["awo", "mso"], 3, 2, 1)
     assert s.list(org, limit=0).total == 3
+    far = s.list(org, offset=50_000, limit=500)
+    assert (far.items, far.total) == ([], 3)
+    assert s.audit.list(offset=90_000, limit=500)[0] == []
     assert _ids(s.list(NodeLabel.AREA, q="öhr")) == ["09999002"]
     assert _ids(s.list(NodeLabel.AREA, sort="-population")) == ["09999001", "09999002", "09999000"]
     assert _ids(s.list(NodeLabel.OFFER, target_group="women")) == ["off-1"]

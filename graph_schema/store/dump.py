@@ -1,0 +1,254 @@
+"""Reading and writing every record of a store, for backups, restores and full exports.
+
+A dump holds the graph (every node and tie, whatever its dates), the accounts, the audit
+history, the store settings and the applied migrations. Access tokens are left out on
+purpose: they are short-lived sign-ins, and a restored store should make everyone sign in
+again. Records come out in a fixed order (nodes by label and id, ties by type and id,
+accounts by user name, history by sequence number) with values in a plain JSON form, so
+the same content gives the same dump on LadybugDB and on Neo4j.
+
+The Cypher here follows the store's rules: labels and tables only from the model and the
+DDL, every value a ``$parameter``, the same text on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from graph_schema.model import NODE_MODELS, REL_SPECS, Node, NodeLabel, RelType, Tie
+from graph_schema.store.backend import Runner, iter_batches
+from graph_schema.store.ddl import (
+    ACCOUNT_TABLE,
+    AUDIT_TABLE,
+    MIGRATION_TABLE,
+    SETTING_TABLE,
+    TOKEN_TABLE,
+)
+from graph_schema.store.graph_store import GraphStore
+
+__all__ = [
+    "RECORD_TABLES",
+    "all_nodes",
+    "all_ties",
+    "clear_everything",
+    "is_empty",
+    "read_records",
+    "write_graph",
+    "write_records",
+]
+
+BATCH_SIZE = 5000
+
+#: the app's own tables in a dump: table -> (key column, columns in order, sort order)
+RECORD_TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    MIGRATION_TABLE: ("version", ("version", "name", "applied_at"), "n.version"),
+    SETTING_TABLE: ("key", ("key", "value"), "n.key"),
+    ACCOUNT_TABLE: (
+        "username",
+        (
+            "username",
+            "password_hash",
+            "role",
+            "organisation_id",
+            "language",
+            "created_at",
+            "password_changed_at",
+        ),
+        "n.username",
+    ),
+    AUDIT_TABLE: (
+        "id",
+        (
+            "id",
+            "seq",
+            "at",
+            "username",
+            "action",
+            "entity_type",
+            "entity_id",
+            "before",
+            "after",
+        ),
+        "n.seq, n.id",
+    ),
+}
+
+
+# --------------------------------------------------------------------------- Cypher
+
+
+def nodes_by_id(label: NodeLabel) -> str:
+    """Rows ``{n}``: every node with ``label``, ordered by id."""
+    return f"MATCH (n:{label}) RETURN n ORDER BY n.id"
+
+
+def ties_by_id(rel: RelType, a: NodeLabel, b: NodeLabel) -> str:
+    """Rows ``{from_id, to_id, r}``: every tie of ``rel`` from ``a`` to ``b``, ordered by id."""
+    return (
+        f"MATCH (a:{a})-[r:{rel}]->(b:{b}) RETURN a.id AS from_id, b.id AS to_id, r ORDER BY r.id"
+    )
+
+
+def records_ordered(table: str, order: str) -> str:
+    """Rows ``{n}``: every record of an app table, in ``order``."""
+    return f"MATCH (n:{table}) RETURN n ORDER BY {order}"
+
+
+def count_records(table: str) -> str:
+    """Row ``{total}``: how many records an app table holds."""
+    return f"MATCH (n:{table}) RETURN count(n) AS total"
+
+
+def upsert_records(table: str, key: str, columns: Sequence[str], nulls: Sequence[str]) -> str:
+    """Creates or replaces one record of an app table per row of ``$rows`` by its key."""
+    sets = [f"n.{c} = r.{c}" for c in columns if c != key and c not in nulls]
+    # A column empty in every row of the batch is written as a literal NULL: LadybugDB
+    # cannot infer a type from a parameter that is only nulls.
+    sets += [f"n.{c} = NULL" for c in nulls if c != key]
+    set_clause = f" SET {', '.join(sets)}" if sets else ""
+    return f"UNWIND $rows AS r MERGE (n:{table} {{{key}: r.{key}}}){set_clause}"
+
+
+def delete_records(table: str) -> str:
+    """Deletes every record of an app table."""
+    return f"MATCH (n:{table}) DELETE n"
+
+
+def delete_label(label: NodeLabel) -> str:
+    """Deletes every node with ``label`` and its ties."""
+    return f"MATCH (n:{label}) DETACH DELETE n"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _combos() -> list[tuple[RelType, NodeLabel, NodeLabel]]:
+    return [(s.type, a, b) for s in REL_SPECS.values() for a, b in s.endpoints]
+
+
+def all_nodes(store: GraphStore, labels: Iterable[NodeLabel] = tuple(NodeLabel)) -> Iterator[Node]:
+    """Every node of the given labels, whatever its dates: by label (model order), then id."""
+    for label in labels:
+        model = NODE_MODELS[label]
+        for row in store.backend.run(nodes_by_id(label)):
+            props = {k: v for k, v in row["n"].items() if v is not None}
+            yield model.model_validate(props)
+
+
+def all_ties(store: GraphStore, types: Iterable[RelType] = tuple(RelType)) -> Iterator[Tie]:
+    """Every tie of the given types, ended ones included: by type (model order), then id."""
+    wanted = set(types)
+    for rel in RelType:
+        if rel not in wanted:
+            continue
+        model = REL_SPECS[rel].model
+        found: list[Tie] = []
+        for t, a, b in _combos():
+            if t != rel:
+                continue
+            for row in store.backend.run(ties_by_id(t, a, b)):
+                props = {k: v for k, v in row["r"].items() if v is not None}
+                found.append(
+                    model.model_validate(
+                        {**props, "from_id": row["from_id"], "to_id": row["to_id"]}
+                    )
+                )
+        yield from sorted(found, key=lambda tie: tie.id)
+
+
+def read_records(store: GraphStore, table: str) -> list[dict[str, Any]]:
+    """Every record of an app table with all its columns (missing ones as None), in order."""
+    _, columns, order = RECORD_TABLES[table]
+    rows = store.backend.run(records_ordered(table, order))
+    return [{c: row["n"].get(c) for c in columns} for row in rows]
+
+
+def is_empty(store: GraphStore) -> bool:
+    """Whether the store holds no node, no account and no history (settings may exist)."""
+    if any(store.counts().get(label.value) for label in NodeLabel):
+        return False
+    for table in (ACCOUNT_TABLE, AUDIT_TABLE):
+        if int(store.backend.run(count_records(table))[0]["total"]):
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def clear_everything(tx: Runner) -> None:
+    """Deletes every node, tie, account, token, history entry and setting (not migrations)."""
+    for label in NodeLabel:
+        tx.run(delete_label(label))
+    for table in (ACCOUNT_TABLE, TOKEN_TABLE, AUDIT_TABLE, SETTING_TABLE):
+        tx.run(delete_records(table))
+
+
+def write_records(tx: Runner, table: str, records: Sequence[Mapping[str, Any]]) -> None:
+    """Creates or replaces records of an app table (all its columns, None for empty)."""
+    key, columns, _ = RECORD_TABLES[table]
+    for batch in iter_batches(list(records), BATCH_SIZE):
+        rows = [{c: r.get(c) for c in columns} for r in batch]
+        nulls = [c for c in columns if c != key and all(r[c] is None for r in rows)]
+        for r in rows:
+            for c in nulls:
+                del r[c]
+        tx.run(upsert_records(table, key, columns, nulls), {"rows": rows})
+
+
+def write_graph(
+    store: GraphStore,
+    tx: Runner,
+    nodes: Sequence[Node],
+    ties: Sequence[Tie],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Writes nodes and ties exactly as given, inside ``tx``, without a history entry.
+
+    Used by a restore, whose history comes from the backup itself.
+    """
+    by_label: dict[NodeLabel, list[Node]] = {}
+    for node in nodes:
+        by_label.setdefault(node.label, []).append(node)
+    label_of: dict[str, NodeLabel] = {}
+    for label, items in by_label.items():
+        label_of.update((n.id, label) for n in items)
+        store._write_nodes(tx, label, items)
+        if progress:
+            progress(len(items))
+    by_type: dict[RelType, list[Tie]] = {}
+    for tie in ties:
+        by_type.setdefault(tie.type, []).append(tie)
+    for rel, items in by_type.items():
+        for pair, group in store._group_by_endpoints(tx, rel, items, label_of).items():
+            store._write_ties(tx, rel, pair, group)
+        if progress:
+            progress(len(items))
+
+
+def restore_all(
+    store: GraphStore,
+    nodes: Sequence[Node],
+    ties: Sequence[Tie],
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Writes a whole dump in one transaction: all of it or nothing.
+
+    With ``replace`` everything the store held (nodes, ties, accounts, tokens, history,
+    settings) is deleted first, in the same transaction. Migrations recorded in the dump
+    replace the store's records of the same versions.
+    """
+    with store.backend.transaction() as tx:
+        if replace:
+            clear_everything(tx)
+        write_graph(store, tx, nodes, ties, progress)
+        for table in RECORD_TABLES:
+            rows = records.get(table, ())
+            write_records(tx, table, rows)
+            if progress and rows:
+                progress(len(rows))
+    store._changed()
