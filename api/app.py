@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from api.analysis import AnalysisService
 from api.bootstrap import ensure_secret_key
 from api.errors import install_error_handlers
-from api.routes import auth, health, history, network, resources, ties, users
-from api.security import LoginLimiter
+from api.routes import (
+    analysis,
+    auth,
+    health,
+    history,
+    network,
+    resources,
+    ties,
+    users,
+)
+from api.security import LoginLimiter, Role, require
 from api.settings import Settings, open_store
 from graph_schema.store import GraphStore
 
@@ -26,6 +37,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         app.state.store = store if store is not None else open_store(settings)
+        app.state.analysis = AnalysisService(app.state.store)
         if own:
             app.state.store.init()
         try:
@@ -42,6 +54,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # Swagger UI and ReDoc load their scripts from a CDN: not here (offline, no leaks).
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served below, to signed-in accounts only
     )
     app.state.settings = settings
     app.state.limiter = LoginLimiter()
@@ -57,6 +70,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(health.router)
+
+    @app.get(
+        "/openapi.json",
+        include_in_schema=False,
+        dependencies=[require(Role.ADMIN, Role.EDITOR, Role.PARTNER, Role.VIEWER)],
+    )
+    def openapi_document() -> dict[str, Any]:
+        return app.openapi()
+
     app.include_router(auth.router)
     app.include_router(users.router)
     for resource in resources.RESOURCES:
@@ -64,4 +86,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(ties.router)
     app.include_router(network.router)
     app.include_router(history.router)
+    app.include_router(analysis.router)
     return app

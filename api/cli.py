@@ -136,6 +136,105 @@ def stats() -> None:
 
 
 @app.command()
+def analyse(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default today.")
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", help="table (for people) or json (for programs).")
+    ] = "table",
+    area: Annotated[str | None, typer.Option(help="Only organisations in this area.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only organisations of this kind.")] = None,
+) -> None:
+    """Analyse the cooperation network: key figures, gaps, brokers and periphery."""
+    import datetime as dt
+    import json
+
+    from api.analysis import AnalysisService
+
+    if output not in ("table", "json"):
+        _fail("--format must be table or json.")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        _fail(f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-12-31.")
+        raise
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        service = AnalysisService(store)
+        f = (day, area, None, kind)
+        summary = service.summary(f)
+        found = service.gaps(f, limit=10)
+        brokers = sorted(service.metrics(f), key=lambda m: -(m["betweenness"] or 0))[:10]
+    if output == "json":
+        doc = {"summary": summary, "gaps": found, "brokers": brokers}
+        console.print_json(json.dumps(doc, default=str, ensure_ascii=False))
+        return
+    _print_analysis(day, summary, found, brokers)
+
+
+def _print_analysis(
+    day: Any, summary: dict[str, Any], found: dict[str, Any], brokers: list[dict[str, Any]]
+) -> None:
+    def fmt(value: Any) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:.3f}"
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+    figures = Table(title=f"Cooperation network as of {day}", show_header=False)
+    figures.add_column("figure")
+    figures.add_column("value", justify="right")
+    for key, value in summary.items():
+        if isinstance(value, dict | list) or key == "as_of":
+            continue
+        figures.add_row(key.replace("_", " "), fmt(value))
+    console.print(figures)
+
+    broker_table = Table(title="Brokers (highest betweenness)")
+    for column in ("organisation", "kind", "betweenness", "degree", "articulation point"):
+        broker_table.add_column(column)
+    for m in brokers:
+        broker_table.add_row(
+            m["name"],
+            m["kind"] or "",
+            fmt(m["betweenness"]),
+            fmt(m["degree"]),
+            "yes" if m["articulation_point"] else "",
+        )
+    console.print(broker_table)
+
+    gaps_table = Table(title="Largest offer gaps (field × area without an offer)")
+    for column in ("field", "area", "population"):
+        gaps_table.add_column(column)
+    for gap in found["offer_gaps"][:10]:
+        gaps_table.add_row(
+            str(gap.get("field_name_en") or gap.get("field")),
+            str(gap.get("area_name") or gap.get("area")),
+            fmt(gap.get("population")),
+        )
+    console.print(gaps_table)
+
+    uncoordinated = [d for d in found["duplicate_offers"] if not d.get("coordinated")]
+    console.print(
+        f"Duplicate offers: {len(found['duplicate_offers'])} cells, "
+        f"{len(uncoordinated)} of them uncoordinated."
+    )
+    missing = Table(title="Suggested cooperations (missing ties)")
+    missing.add_column("organisations")
+    missing.add_column("why")
+    for pair in found["missing_cooperations"][:10]:
+        names = " – ".join(str(pair.get(k)) for k in ("a_name", "b_name"))
+        reason = pair.get("reason")
+        missing.add_row(names, reason.get("en", "") if isinstance(reason, dict) else str(reason))
+    console.print(missing)
+    console.print(f"Peripheral organisations: {len(found['peripheral_actors'])}.")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Overrides NETZWERKATLAS_HOST.")] = None,
     port: Annotated[int | None, typer.Option(help="Overrides NETZWERKATLAS_PORT.")] = None,

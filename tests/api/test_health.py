@@ -46,3 +46,11 @@ def test_unknown_route_and_bad_input_are_json_not_traces(tmp_path: Path) -> None
         response = client.get("/api/nothing-here")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_the_openapi_document_needs_a_signed_in_account(api) -> None:  # type: ignore[no-untyped-def]
+    assert api.client.get("/openapi.json").status_code == 401
+    spec = api.as_("viewer", "GET", "/openapi.json").json()
+    assert "/api/organisations" in spec["paths"]
+    for public in ("/docs", "/redoc"):
+        assert api.client.get(public).status_code == 404

@@ -77,6 +77,8 @@ def _expected() -> dict[tuple[str, str], set[str] | str]:
         ("GET", "/api/people/{node_id}/export"): {"admin"},
         ("GET", "/api/organisations/{node_id}/ties"): ALL,
     }
+    for figure in ("metrics", "summary", "communities", "brokerage", "mixing", "gaps", "change"):
+        m[("GET", f"/api/analysis/{figure}")] = ALL
     for res in RESOURCE_IDS:
         base = f"/api/{res}"
         m[("GET", base)] = ALL
@@ -118,6 +120,8 @@ def _request(method: str, path: str, role: str | None) -> tuple[str, dict[str, A
         kw["json"] = {"language": "en"}
     elif path == "/api/ties" and method == "POST":
         kw["json"] = {"type": "COOPERATES_WITH", "from_id": "org-other", "to_id": "org-third"}
+    elif path == "/api/analysis/change":
+        kw["params"] = {"from": "2020-01-01"}
     elif path.startswith("/api/ties/") and method == "PATCH":
         kw["json"] = {"until": "2030-01-01"}
     return url, kw

@@ -164,7 +164,7 @@ def _describe_failure(exc: BaseException) -> list[str]:
 def test_schemathesis(fuzz_api: Api, request: pytest.FixtureRequest) -> None:
     backend = request.node.callspec.params["store"]
     app = fuzz_api.client.app
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers=fuzz_api.headers("admin"))
     operations = [result.ok() for result in schema.get_all_operations()]
     documented = sum(len(ops) for ops in app.openapi()["paths"].values())  # type: ignore[attr-defined]
     operations.sort(key=lambda op: _rank(op.method.upper(), op.path))

@@ -1,0 +1,94 @@
+"""``/api/analysis/*``: the cooperation gaps, brokers, periphery and change over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from api.analysis import AnalysisService, Filters
+from api.routes.resources import ERRORS
+from api.security import Role, require
+from graph_schema.errors import InvalidValue
+
+router = APIRouter(
+    prefix="/api/analysis",
+    tags=["Analysis"],
+    responses=ERRORS,
+    dependencies=[require(Role.ADMIN, Role.EDITOR, Role.PARTNER, Role.VIEWER)],
+)
+
+
+def filters(
+    as_of: Annotated[dt.date | None, Query(description="Default: today")] = None,
+    area: Annotated[str | None, Query(max_length=100)] = None,
+    field: Annotated[str | None, Query(max_length=100)] = None,
+    kind: Annotated[str | None, Query(max_length=60)] = None,
+) -> Filters:
+    return (as_of or dt.date.today(), area, field, kind)
+
+
+Params = Annotated[Filters, Depends(filters)]
+
+
+def service(request: Request) -> AnalysisService:
+    return request.app.state.analysis  # type: ignore[no-any-return]
+
+
+Service = Annotated[AnalysisService, Depends(service)]
+
+
+@router.get("/metrics")
+def get_metrics(analysis: Service, f: Params) -> dict[str, Any]:
+    """Centralities and structural-hole figures per organisation (NetworkX normalisation)."""
+    return {"as_of": f[0], "items": analysis.metrics(f)}
+
+
+@router.get("/summary")
+def get_summary(analysis: Service, f: Params) -> dict[str, Any]:
+    """Size, density, components, diameter, path length, centralisation, assortativity."""
+    return analysis.summary(f)
+
+
+@router.get("/communities")
+def get_communities(analysis: Service, f: Params) -> dict[str, Any]:
+    """Louvain communities (seeded) with modularity."""
+    return {"as_of": f[0], **analysis.communities(f)}
+
+
+@router.get("/brokerage")
+def get_brokerage(analysis: Service, f: Params) -> dict[str, Any]:
+    """Gould–Fernandez brokerage roles by organisation kind."""
+    return {"as_of": f[0], "items": analysis.brokerage(f)}
+
+
+@router.get("/mixing")
+def get_mixing(analysis: Service, f: Params) -> dict[str, Any]:
+    """E-I indices and mixing matrices by kind, area and field."""
+    return {"as_of": f[0], **analysis.mixing(f)}
+
+
+@router.get("/gaps")
+def get_gaps(
+    analysis: Service,
+    f: Params,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Missing cooperations listed")] = 100,
+) -> dict[str, Any]:
+    """Offer gaps, duplicate offers, missing cooperations, periphery, council representation."""
+    return analysis.gaps(f, limit)
+
+
+@router.get("/change")
+def get_change(
+    analysis: Service,
+    f: Params,
+    from_: Annotated[dt.date, Query(alias="from", description="The earlier date")],
+    to: Annotated[dt.date | None, Query(description="The later date (default: today)")] = None,
+) -> dict[str, Any]:
+    """Organisations and cooperations added and ended between two dates, figures at both."""
+    later = to or dt.date.today()
+    if later < from_:
+        raise InvalidValue("to: the later date must not be before 'from'.")
+    _, area, field, kind = f
+    return analysis.change((from_, area, field, kind), (later, area, field, kind))

@@ -1,0 +1,199 @@
+"""igraph (and scipy) behind the path-based metrics, scaled to NetworkX's conventions.
+
+NetworkX's pure-Python betweenness took 23 s (unweighted) and 61 s (weighted) on the
+3,000-organisation demo region; igraph's C core takes 0.4 s and 1.1 s. The values are
+rescaled to what NetworkX returns (normalised betweenness, Wasserman-Faust closeness) and
+the tests compare both engines on small and random graphs. Exact betweenness grows with
+n·m (igraph: 80 s unweighted, 350 s weighted at 30,000 organisations), so large graphs
+use the sampled estimates below.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Hashable, Sequence
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+
+__all__ = ["IGraphView", "betweenness", "betweenness_estimate", "closeness", "sample_indices"]
+
+
+class IGraphView:
+    """An undirected igraph copy of a NetworkX graph; vertex ``i`` is ``nodes[i]``.
+
+    Args:
+        g: the NetworkX graph (treated as undirected).
+        attrs: edge attributes to copy (default 1 where missing).
+    """
+
+    def __init__(self, g: nx.Graph, attrs: Sequence[str] = ("distance",)) -> None:
+        self.nodes: list[Hashable] = list(g)
+        index = {v: i for i, v in enumerate(self.nodes)}
+        edges = []
+        values: dict[str, list[float]] = {a: [] for a in attrs}
+        for u, v, d in g.edges(data=True):
+            edges.append((index[u], index[v]))
+            for a in attrs:
+                values[a].append(d.get(a, 1))
+        self.graph = ig.Graph(n=len(self.nodes), edges=edges, directed=False)
+        for a in attrs:
+            self.graph.es[a] = values[a]
+        self.edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+        self.values = {a: np.asarray(values[a], dtype=float) for a in attrs}
+        self.components: list[list[int]] = [list(c) for c in self.graph.connected_components()]
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    def largest_component(self) -> list[int]:
+        """Vertex indices of the largest component (ties: the one with the lowest index)."""
+        if not self.components:
+            return []
+        best = self.components[0]
+        for comp in self.components[1:]:
+            if _size_then_first(comp) < _size_then_first(best):
+                best = comp
+        return sorted(best)
+
+
+def _size_then_first(component: list[int]) -> tuple[int, int]:
+    return (-len(component), min(component))
+
+
+def sample_indices(n: int, k: int, seed: int) -> list[int]:
+    """``k`` of the indices ``0..n-1``, drawn with a seeded generator, sorted.
+
+    Examples:
+        >>> sample_indices(10, 3, seed=1) == sample_indices(10, 3, seed=1)
+        True
+    """
+    return sorted(random.Random(seed).sample(range(n), k))
+
+
+def betweenness(
+    view: IGraphView, weight: str | None = None, sources: Sequence[int] | None = None
+) -> list[float]:
+    """Betweenness as ``nx.betweenness_centrality(normalized=True)``, in vertex order.
+
+    Exact (igraph) without ``sources``; with them, the linearly scaled estimate of
+    :func:`betweenness_estimate`.
+
+    Examples:
+        >>> view = IGraphView(nx.path_graph(3))
+        >>> betweenness(view)
+        [0.0, 1.0, 0.0]
+    """
+    n = view.n
+    if sources is not None:
+        return betweenness_estimate(view, weight, sources)
+    raw = view.graph.betweenness(directed=False, weights=weight)
+    # igraph counts each unordered pair once, NetworkX sums both directions before scaling
+    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    return [float(b) * scale for b in raw]
+
+
+def betweenness_estimate(
+    view: IGraphView, weight: str | None, sources: Sequence[int]
+) -> list[float]:
+    """Betweenness estimated from shortest paths out of ``sources``, linearly scaled.
+
+    Plain source sampling (NetworkX's ``k``) credits each sampled source's whole
+    dependency to the organisations next to it, so the local hubs of the few sampled
+    places jump to the top, while those of unsampled places get half their due: on the
+    30,000-organisation demo, 256 sources kept 2 of the true top 20. Geisberger, Sanders
+    and Schultes (2008, "Better approximation of betweenness centrality") credit a pair
+    (s, t) to v on a shortest path only in proportion d(s, v) / d(s, t); over both
+    directions of an undirected pair the shares add up to 1, so the estimate stays
+    unbiased and its variance drops. With all nodes as sources it is exact (tested).
+
+    Brandes' accumulation runs per source on arrays: distances by scipy's Dijkstra (the
+    integer distances make "on a shortest path" an exact comparison), path counts and
+    dependencies level by level over the tight edges.
+    """
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import dijkstra
+
+    n = view.n
+    if n <= 2 or not len(sources):
+        return [0.0] * n
+    u = np.concatenate([view.edges[:, 0], view.edges[:, 1]])
+    v = np.concatenate([view.edges[:, 1], view.edges[:, 0]])
+    w = np.ones(len(u)) if weight is None else np.tile(view.values[weight], 2)
+    adj = csr_array((w, (u, v)), shape=(n, n))
+    total = np.zeros(n)
+    batch = 32
+    for start in range(0, len(sources), batch):
+        chunk = list(sources[start : start + batch])
+        dist = dijkstra(adj, directed=True, indices=chunk, unweighted=weight is None)
+        for row, s in zip(dist, chunk, strict=True):
+            du, dv = row[u], row[v]
+            tight = np.isfinite(du) & (du + w == dv)
+            tu, tv, level = u[tight], v[tight], dv[tight]
+            order = np.argsort(level, kind="stable")
+            tu, tv, level = tu[order], tv[order], level[order]
+            cuts = np.flatnonzero(np.diff(level)) + 1
+            bounds = [0, *cuts.tolist(), len(level)]
+            sigma = np.zeros(n)
+            sigma[s] = 1.0
+            for a, b in itertools.pairwise(bounds):
+                np.add.at(sigma, tv[a:b], sigma[tu[a:b]])
+            delta = np.zeros(n)  # Σ_t σ_st(x)/σ_st · 1/d(s, t)
+            for a, b in reversed(list(itertools.pairwise(bounds))):
+                x, y = tv[a:b], tu[a:b]
+                np.add.at(delta, y, sigma[y] / sigma[x] * (1.0 / row[x] + delta[x]))
+            share = np.where(np.isfinite(row), row, 0.0) * delta
+            share[s] = 0.0
+            total += share
+    # the shares of both directions make one unordered pair; NetworkX counts ordered pairs
+    scale = 2.0 * n / len(sources) / ((n - 1) * (n - 2))
+    return [float(x) for x in total * scale]
+
+
+def closeness(view: IGraphView, pivots: int | None = None, seed: int = 42) -> list[float]:
+    """Closeness as ``nx.closeness_centrality`` (Wasserman-Faust), in vertex order.
+
+    With ``pivots``, the distance sums of the largest component are estimated from
+    breadth-first searches out of that many sampled vertices (Eppstein-Wang): the mean
+    distance of a vertex to the pivots stands for its mean distance to all. Vertices of the
+    other components are computed exactly.
+
+    Examples:
+        >>> closeness(IGraphView(nx.path_graph(3)))
+        [0.6666666666666666, 1.0, 0.6666666666666666]
+    """
+    n = view.n
+    h = view.graph
+    out = [0.0] * n
+    if n <= 1:
+        return out
+    size = [0] * n
+    for comp in view.components:
+        for v in comp:
+            size[v] = len(comp)
+    exact = list(range(n))
+    if pivots is not None:
+        lcc = view.largest_component()
+        if len(lcc) > pivots:
+            chosen = [lcc[i] for i in sample_indices(len(lcc), pivots, seed)]
+            totals = np.zeros(len(lcc))
+            for start in range(0, len(chosen), 64):  # bounded memory: 64 rows at a time
+                totals += np.asarray(
+                    h.distances(source=chosen[start : start + 64], target=lcc)
+                ).sum(axis=0)
+            r = len(lcc)
+            is_pivot = set(chosen)
+            for j, v in enumerate(lcc):
+                mean = totals[j] / (pivots - (v in is_pivot))
+                out[v] = float((1.0 / mean) * (r - 1) / (n - 1)) if mean > 0 else 0.0
+            in_lcc = set(lcc)
+            exact = [v for v in range(n) if v not in in_lcc]
+    if exact:
+        values = h.closeness(vertices=exact, mode="all", normalized=True)
+        for v, c in zip(exact, values, strict=True):
+            r = size[v]
+            out[v] = float(c) * (r - 1) / (n - 1) if r > 1 else 0.0
+    return out

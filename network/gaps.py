@@ -1,0 +1,760 @@
+"""Cooperation gaps, measurably: offer gaps, duplicate structures, missing cooperations,
+peripheral actors and the representation of the project council.
+
+Choices where the domain leaves room (each function repeats the one it uses):
+
+* **Cells** are field × area. The areas are the municipalities, or the districts when the
+  snapshot has no municipality. Fields are the snapshot's Field nodes (the shipped
+  vocabulary when it has none).
+* **Offer coverage follows the area hierarchy** (PART_OF): an offer available in the
+  region covers each of its municipalities, and one available in a district covers that
+  district's municipality.
+* **Duplicates and missing cooperations compare areas literally**: two offers are in the
+  same cell when both are AVAILABLE_IN the same area, two organisations share an area when
+  both are ACTIVE_IN it. A region-wide provider does not duplicate every local offer.
+* Reasons come in German and English and use the vocabulary's labels.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from graph_schema.model import NodeLabel, RelType
+from graph_schema.vocab import (
+    ORGANISATION_KINDS,
+    TARGET_GROUPS,
+    OrganisationKind,
+)
+from network._snapshot import SnapshotIndex, gc_paused
+from network.actors import constraint
+from network.figures import largest_component
+
+if TYPE_CHECKING:
+    from graph_schema.store.graph_store import Snapshot
+
+__all__ = [
+    "CONSTRAINT_THRESHOLD",
+    "council_representation",
+    "duplicate_offers",
+    "missing_cooperations",
+    "offer_gaps",
+    "peripheral_actors",
+]
+
+#: Burt's constraint from which an organisation counts as dependent: 0.9 means nearly all
+#: its ties lead to one partner or to partners tied to each other (one tie gives 1.0,
+#: two unconnected partners of equal strength 0.5, a triangle 1.125)
+CONSTRAINT_THRESHOLD = 0.9
+
+_MSO = OrganisationKind.MIGRANT_ORGANISATION.value
+#: the other side of a cross-kind pair ranked first by :func:`missing_cooperations`
+_CROSS_PARTNERS = frozenset(
+    {OrganisationKind.WELFARE_ASSOCIATION.value, OrganisationKind.AUTHORITY.value}
+)
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    """``A``, ``A und B``, ``A, B und C`` (``and`` in English)."""
+    word = "and" if lang == "en" else "und"
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _kind_label(kind: str | None, lang: str) -> str:
+    label = ORGANISATION_KINDS.get(kind) if kind else None  # type: ignore[call-overload]
+    if label is None:
+        return str(kind)
+    return label.de if lang == "de" else label.en[:1].lower() + label.en[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _number(x: float, lang: str) -> str:
+    s = f"{x:.2f}"
+    return s.replace(".", ",") if lang == "de" else s
+
+
+def _population_key(population: int | None) -> tuple[int, int]:
+    return (1, 0) if population is None else (0, -population)
+
+
+# --------------------------------------------------------------------------- offer gaps
+
+
+@gc_paused
+def offer_gaps(
+    snapshot: Snapshot,
+    by_target_group: bool = False,
+    by_language: bool = False,
+    languages: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every field × area cell without a valid offer (Angebotslücke), largest places first.
+
+    An offer counts when it exists on ``snapshot.as_of`` (``starts_on`` / ``ends_on``) and
+    through its valid ADDRESSES and AVAILABLE_IN ties. Areas are the municipalities (the
+    districts if there are none); an offer available in a larger area (the region) or in
+    a district covers the municipality too (PART_OF). Optionally the cells are split by
+    target group (an offer without SERVES tie is open to every group) and by language (an
+    offer counts for the languages it lists; ``languages`` defaults to all languages of
+    valid offers).
+
+    Args:
+        snapshot: the network as of a date.
+        by_target_group: split cells by target group.
+        by_language: split cells by language.
+        languages: the languages to check, when ``by_language``.
+
+    Returns:
+        One row per empty cell: ``field, field_name_de, field_name_en, area, area_name,
+        population`` (+ ``target_group, target_group_name_de, target_group_name_en`` and
+        / or ``language``), sorted by population desc (unknown last), then area and field.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from graph_schema.model import (Addresses, Area, AvailableIn, FieldOfAction,
+        ...     Offer, PartOf)
+        >>> from graph_schema.store.graph_store import Snapshot
+        >>> nodes = [
+        ...     Area(id="R", name="Region", kind="region"),
+        ...     Area(id="A", name="Lindenau", kind="municipality", population=9000),
+        ...     Area(id="B", name="Eichenheim", kind="municipality", population=4000),
+        ...     FieldOfAction(id="housing", name_de="Wohnen", name_en="Housing"),
+        ...     FieldOfAction(id="health", name_de="Gesundheit", name_en="Health"),
+        ...     Offer(id="o1", title="Wohnraumvermittlung"),
+        ...     Offer(id="o2", title="Gesundheitslotsen"),
+        ... ]
+        >>> ties = [
+        ...     PartOf(id="p1", from_id="A", to_id="R"), PartOf(id="p2", from_id="B", to_id="R"),
+        ...     Addresses(id="t1", from_id="o1", to_id="housing"),
+        ...     AvailableIn(id="t2", from_id="o1", to_id="R"),
+        ...     Addresses(id="t3", from_id="o2", to_id="health"),
+        ...     AvailableIn(id="t4", from_id="o2", to_id="B"),
+        ... ]
+        >>> gaps = offer_gaps(Snapshot(dt.date(2025, 1, 1), nodes, ties))
+        >>> [(g["area_name"], g["field_name_de"], g["population"]) for g in gaps]
+        [('Lindenau', 'Gesundheit', 9000)]
+    """
+    idx = SnapshotIndex(snapshot)
+    areas = idx.cell_areas()
+    cell_ids = {a.id for a in areas}
+    fields = idx.field_ids()
+    groups = idx.target_group_ids() if by_target_group else [None]
+    offers = idx.offers.values()
+    if by_language:
+        langs: Sequence[str | None] = sorted(
+            set(languages) if languages is not None else {x for o in offers for x in o.languages}
+        )
+    else:
+        langs = [None]
+    reach: dict[str, set[str]] = {}
+
+    def covered(area: str) -> set[str]:
+        if area not in reach:
+            up = idx.reach(area, idx.area_parents)
+            down = idx.reach(area, idx.area_children)
+            reach[area] = (up | down) & cell_ids
+        return reach[area]
+
+    seen: set[tuple[str, str, str | None, str | None]] = set()
+    for o in offers:
+        places = set().union(*(covered(a) for a in o.areas)) if o.areas else set()
+        o_groups = (o.target_groups or groups) if by_target_group else [None]
+        o_langs = o.languages if by_language else [None]
+        for f in o.fields:
+            for a in places:
+                for tg in o_groups:
+                    for lg in o_langs:
+                        seen.add((f, a, tg, lg))
+    rows = []
+    for area in areas:
+        population = getattr(area, "population", None)
+        for f in fields:
+            for tg in groups:
+                for lg in langs:
+                    if (f, area.id, tg, lg) in seen:
+                        continue
+                    row: dict[str, Any] = {
+                        "field": f,
+                        "field_name_de": idx.field_label(f, "de"),
+                        "field_name_en": idx.field_label(f, "en"),
+                        "area": area.id,
+                        "area_name": area.display_name,
+                        "population": population,
+                    }
+                    if by_target_group:
+                        assert tg is not None
+                        label = TARGET_GROUPS.get(tg)
+                        node = idx.nodes.get(tg)
+                        row["target_group"] = tg
+                        row["target_group_name_de"] = (
+                            label.de if label else getattr(node, "name_de", tg)
+                        )
+                        row["target_group_name_en"] = (
+                            label.en if label else getattr(node, "name_en", tg)
+                        )
+                    if by_language:
+                        row["language"] = lg
+                    rows.append(row)
+    field_pos = {f: i for i, f in enumerate(fields)}
+    rows.sort(
+        key=lambda r: (
+            _population_key(r["population"]),
+            r["area"],
+            field_pos[r["field"]],
+            r.get("target_group") or "",
+            r.get("language") or "",
+        )
+    )
+    return rows
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def _cooperating_pairs(idx: SnapshotIndex) -> set[frozenset[str]]:
+    return {
+        frozenset((t.from_id, t.to_id))
+        for t in idx.ties(RelType.COOPERATES_WITH)
+        if t.from_id != t.to_id
+    }
+
+
+@gc_paused
+def duplicate_offers(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Cells (field × area) with two or more valid offers, coordinated or not.
+
+    Offers share a cell when both ADDRESS the field and are AVAILABLE_IN the same area
+    (literally; a region-wide offer is its own cell). The cell is ``coordinated`` when
+    every two distinct providers of its offers have a valid COOPERATES_WITH tie (either
+    direction); otherwise ``untied_pairs`` lists the providers that have none.
+
+    Args:
+        snapshot: the network as of a date.
+
+    Returns:
+        One row per cell: ``field, field_name_de, field_name_en, area, area_name,
+        offers`` (``{"id", "title", "providers"}``), ``providers`` (ids),
+        ``single_provider``, ``coordinated``, ``untied_pairs`` (``[a, b]``, a < b);
+        uncoordinated cells first, then by number of offers desc, field, area.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from graph_schema.model import (Addresses, Area, AvailableIn, CooperatesWith,
+        ...     FieldOfAction, Offer, Organisation, Provides)
+        >>> from graph_schema.store.graph_store import Snapshot
+        >>> nodes = [
+        ...     Area(id="A", name="Lindenau", kind="municipality"),
+        ...     Organisation(id="awo", name="AWO", kind="welfare_association"),
+        ...     Organisation(id="vhs", name="VHS", kind="education_provider"),
+        ...     Offer(id="o1", title="Sprachcafé"), Offer(id="o2", title="Deutschkurs"),
+        ...     FieldOfAction(id="language", name_de="Sprache", name_en="Language"),
+        ... ]
+        >>> ties = [
+        ...     Provides(id="t1", from_id="awo", to_id="o1"),
+        ...     Provides(id="t2", from_id="vhs", to_id="o2"),
+        ...     Addresses(id="t3", from_id="o1", to_id="language"),
+        ...     Addresses(id="t4", from_id="o2", to_id="language"),
+        ...     AvailableIn(id="t5", from_id="o1", to_id="A"),
+        ...     AvailableIn(id="t6", from_id="o2", to_id="A"),
+        ... ]
+        >>> [d] = duplicate_offers(Snapshot(dt.date(2025, 1, 1), nodes, ties))
+        >>> d["coordinated"], d["untied_pairs"]
+        (False, [['awo', 'vhs']])
+        >>> ties.append(CooperatesWith(id="t7", from_id="vhs", to_id="awo"))
+        >>> duplicate_offers(Snapshot(dt.date(2025, 1, 1), nodes, ties))[0]["coordinated"]
+        True
+    """
+    idx = SnapshotIndex(snapshot)
+    tied = _cooperating_pairs(idx)
+    cells: dict[tuple[str, str], list[str]] = defaultdict(list)
+    offers = idx.offers
+    for o in offers.values():
+        for f in o.fields:
+            for a in o.areas:
+                cells[f, a].append(o.id)
+    rows: list[dict[str, Any]] = []
+    for (f, a), ids in cells.items():
+        if len(ids) < 2:
+            continue
+        providers = sorted({p for i in ids for p in offers[i].providers})
+        untied = [[p, q] for p, q in combinations(providers, 2) if frozenset((p, q)) not in tied]
+        rows.append(
+            {
+                "field": f,
+                "field_name_de": idx.field_label(f, "de"),
+                "field_name_en": idx.field_label(f, "en"),
+                "area": a,
+                "area_name": idx.name(a),
+                "offers": [
+                    {"id": i, "title": offers[i].title, "providers": offers[i].providers}
+                    for i in sorted(ids)
+                ],
+                "providers": providers,
+                "single_provider": len(providers) <= 1,
+                "coordinated": not untied,
+                "untied_pairs": untied,
+            }
+        )
+    rows.sort(key=lambda r: (r["coordinated"], -len(r["offers"]), r["field"], r["area"]))
+    return rows
+
+
+# --------------------------------------------------------------------------- missing ties
+
+
+def _cross_kind(a: str | None, b: str | None) -> bool:
+    return (a == _MSO and b in _CROSS_PARTNERS) or (b == _MSO and a in _CROSS_PARTNERS)
+
+
+def _missing_reason(
+    idx: SnapshotIndex,
+    fields: list[str],
+    areas: list[str],
+    common: int,
+    kinds: tuple[str | None, str | None] | None,
+) -> dict[str, str]:
+    out = {}
+    for lang in ("de", "en"):
+        place = _join([idx.name(a) for a in areas], lang)
+        labels = [idx.field_label(f, lang) for f in fields]
+        if lang == "de":
+            topic = (
+                f"am Handlungsfeld {labels[0]}"
+                if len(labels) == 1
+                else f"an den Handlungsfeldern {_join(labels, lang)}"
+            )
+            text = f"Beide arbeiten in {place} {topic}"
+            partners = (
+                "keine gemeinsamen Partner"
+                if common == 0
+                else "1 gemeinsamer Partner"
+                if common == 1
+                else f"{common} gemeinsame Partner"
+            )
+        else:
+            topic = _join([_lower_first(x) for x in labels], lang)
+            text = f"Both work on {topic} in {place}"
+            partners = (
+                "no common partners"
+                if common == 0
+                else "1 common partner"
+                if common == 1
+                else f"{common} common partners"
+            )
+        text += f"; {partners}"
+        if kinds is not None:
+            first, second = kinds
+            word, tail = (
+                ("und", "ohne Kooperation") if lang == "de" else ("and", "without cooperation")
+            )
+            text += f"; {_kind_label(first, lang)} {word} {_kind_label(second, lang)} {tail}"
+        out[lang] = text
+    return out
+
+
+@gc_paused
+def missing_cooperations(
+    snapshot: Snapshot, g: nx.Graph, limit: int | None = 100
+) -> list[dict[str, Any]]:
+    """Pairs that work on the same field in the same area but do not cooperate.
+
+    Candidates are generated per field × area cell (WORKS_ON × ACTIVE_IN, areas compared
+    literally) instead of over all pairs; a pair is a candidate when it has no tie in
+    ``g``. They are scored by common neighbours, Adamic-Adar and Jaccard (NetworkX's
+    link prediction) and ranked: cross-kind pairs (a migrant organisation with a welfare
+    association or an authority) first, then Adamic-Adar desc, Jaccard desc, ids. When
+    there are at least ``limit`` cross-kind pairs, only those are scored.
+
+    Args:
+        snapshot: the snapshot ``g`` was built from (names of areas and fields).
+        g: its cooperation graph (:func:`network.graphs.cooperation_graph`).
+        limit: how many pairs to return (None: all).
+
+    Returns:
+        Rows ``a, b, a_name, b_name, a_kind, b_kind, fields, areas, common_neighbours,
+        adamic_adar, jaccard, cross_kind, reason`` (``reason`` is ``{"de", "en"}``).
+
+    Examples:
+        >>> import datetime as dt
+        >>> from graph_schema.model import (ActiveIn, Area, CooperatesWith, FieldOfAction,
+        ...     Organisation, WorksOn)
+        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from network.graphs import cooperation_graph
+        >>> nodes = [
+        ...     Area(id="A", name="Lindenau", kind="municipality"),
+        ...     Organisation(id="m", name="Kulturverein", kind="migrant_organisation"),
+        ...     Organisation(id="w", name="AWO", kind="welfare_association"),
+        ...     Organisation(id="x", name="Stadt", kind="municipality"),
+        ...     FieldOfAction(id="housing", name_de="Wohnen", name_en="Housing"),
+        ... ]
+        >>> ties = [ActiveIn(id=f"a{o}", from_id=o, to_id="A") for o in "mwx"]
+        >>> ties += [WorksOn(id=f"w{o}", from_id=o, to_id="housing") for o in "mw"]
+        >>> ties += [CooperatesWith(id="c1", from_id="m", to_id="x"),
+        ...          CooperatesWith(id="c2", from_id="w", to_id="x")]
+        >>> snap = Snapshot(dt.date(2025, 1, 1), nodes, ties)
+        >>> [row] = missing_cooperations(snap, cooperation_graph(snap))
+        >>> row["a"], row["b"], row["common_neighbours"], row["cross_kind"]
+        ('m', 'w', 1, True)
+        >>> print(row["reason"]["de"])  # doctest: +NORMALIZE_WHITESPACE
+        Beide arbeiten in Lindenau am Handlungsfeld Wohnen; 1 gemeinsamer Partner;
+        Migrantenorganisation (MSO) und Wohlfahrtsverband ohne Kooperation
+        >>> print(row["reason"]["en"])  # doctest: +NORMALIZE_WHITESPACE
+        Both work on housing in Lindenau; 1 common partner;
+        migrant organisation and welfare association without cooperation
+    """
+    idx = SnapshotIndex(snapshot)
+    cells: dict[tuple[str, str], list[Hashable]] = defaultdict(list)
+    for v, attrs in g.nodes(data=True):
+        for f in attrs.get("fields", ()):
+            for a in attrs.get("areas", ()):
+                cells[f, a].append(v)
+    candidates: dict[tuple[Hashable, Hashable], None] = {}
+    for members in cells.values():
+        for u, v in combinations(sorted(members, key=str), 2):
+            if not g.has_edge(u, v):
+                candidates[u, v] = None
+    kind = {v: g.nodes[v].get("kind") for v in g}
+    cross = [p for p in candidates if _cross_kind(kind[p[0]], kind[p[1]])]
+    pairs = cross if limit is not None and len(cross) >= limit else list(candidates)
+    adamic = {(u, v): s for u, v, s in nx.adamic_adar_index(g, pairs)}
+    jaccard = {(u, v): s for u, v, s in nx.jaccard_coefficient(g, pairs)}
+    ranked = sorted(
+        pairs,
+        key=lambda p: (
+            not _cross_kind(kind[p[0]], kind[p[1]]),
+            -adamic[p],
+            -jaccard[p],
+            str(p[0]),
+            str(p[1]),
+        ),
+    )
+    if limit is not None:
+        ranked = ranked[:limit]
+    rows = []
+    for u, v in ranked:
+        au, av = g.nodes[u], g.nodes[v]
+        fields = sorted(set(au.get("fields", ())) & set(av.get("fields", ())))
+        areas = sorted(set(au.get("areas", ())) & set(av.get("areas", ())))
+        common = sum(1 for _ in nx.common_neighbors(g, u, v))
+        is_cross = _cross_kind(kind[u], kind[v])
+        kinds = None
+        if is_cross:
+            kinds = (kind[u], kind[v]) if kind[u] == _MSO else (kind[v], kind[u])
+        rows.append(
+            {
+                "a": u,
+                "b": v,
+                "a_name": au.get("name"),
+                "b_name": av.get("name"),
+                "a_kind": kind[u],
+                "b_kind": kind[v],
+                "fields": fields,
+                "areas": areas,
+                "common_neighbours": common,
+                "adamic_adar": float(adamic[u, v]),
+                "jaccard": float(jaccard[u, v]),
+                "cross_kind": is_cross,
+                "reason": _missing_reason(idx, fields, areas, common, kinds),
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- periphery
+
+
+def _gateways(g: nx.Graph, nodes: list[Hashable]) -> dict[Hashable, Hashable]:
+    """For the nodes of a connected component outside its largest block: the cut vertex
+    through which every path of theirs into that block runs (block-cut tree, O(n + m))."""
+    sub = g.subgraph(nodes)
+    blocks = [set(b) for b in nx.biconnected_components(sub)]
+    if not blocks:
+        return {}
+    main = min(range(len(blocks)), key=lambda i: (-len(blocks[i]), sorted(map(str, blocks[i]))))
+    member_of: dict[Hashable, list[int]] = defaultdict(list)
+    for i, b in enumerate(blocks):
+        for v in b:
+            member_of[v].append(i)
+    gateway_of_block: dict[int, Hashable | None] = {main: None}
+    out: dict[Hashable, Hashable] = {}
+    queue = [main]
+    for i in queue:  # breadth first: a node's first block is the one nearest the main block
+        for x in sorted(blocks[i], key=str):
+            if i != main and x not in out and x not in blocks[main]:
+                gw = gateway_of_block[i]
+                assert gw is not None
+                out[x] = gw
+            for j in member_of[x]:
+                if j not in gateway_of_block:
+                    gateway_of_block[j] = x if i == main else gateway_of_block[i]
+                    queue.append(j)
+    return out
+
+
+def _reason(code: str, de: str, en: str) -> dict[str, str]:
+    return {"code": code, "de": de, "en": en}
+
+
+@gc_paused
+def peripheral_actors(
+    g: nx.Graph, constraint_threshold: float = CONSTRAINT_THRESHOLD
+) -> list[dict[str, Any]]:
+    """Organisations on the edge of the network or dependent on a single partner.
+
+    Reasons (an organisation may have several):
+
+    * ``isolate``: no cooperation tie;
+    * ``outside_main_network``: tied, but not to the largest component;
+    * ``low_core``: core number ≤ 1 (not part of any 2-core: a tree-like fringe);
+    * ``high_constraint``: Burt's constraint (ties weighted by intensity) ≥
+      ``constraint_threshold`` (default :data:`CONSTRAINT_THRESHOLD` = 0.9: nearly all
+      ties run to one partner or to partners tied to each other);
+    * ``single_broker`` (migrant organisations only): in the largest component, but every
+      path into its core (the largest biconnected block) runs through one other
+      organisation, the ``broker``: a single partner, or an articulation point that
+      separates it. Where several articulation points are nested, the broker is the one
+      on the core's side.
+
+    Args:
+        g: cooperation graph.
+        constraint_threshold: constraint from which an organisation counts as dependent.
+
+    Returns:
+        Rows ``id, name, kind, degree, core_number, constraint, broker, broker_name,
+        reasons`` (each reason ``{"code", "de", "en"}``), sorted by degree, then id.
+
+    Examples:
+        >>> g = nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "m")])
+        >>> g.add_node("i", name="Einzelkämpfer", kind="initiative")
+        >>> nx.set_node_attributes(g, {"m": "migrant_organisation", "c": "authority"}, "kind")
+        >>> g.nodes["c"]["name"] = "Ausländerbehörde"
+        >>> rows = peripheral_actors(g)
+        >>> [(r["id"], [x["code"] for x in r["reasons"]]) for r in rows]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('i', ['isolate']), ('m', ['low_core', 'high_constraint', 'single_broker']),
+         ('a', ['high_constraint']), ('b', ['high_constraint'])]
+
+        (``a`` and ``b`` have two partners who cooperate with each other: closure, no
+        structural hole, constraint 1.007.)
+        >>> rows[1]["reasons"][2]["de"]
+        'nur über Ausländerbehörde mit dem Netzwerk verbunden'
+    """
+    core = nx.core_number(g)
+    cons = constraint(g, "weight")
+    lcc = largest_component(g)
+    in_lcc = set(lcc)
+    comp_size = {v: len(c) for c in nx.connected_components(g) for v in c}
+    gateways = _gateways(g, lcc)
+    rows = []
+    for v in g:
+        attrs = g.nodes[v]
+        degree = g.degree(v)
+        reasons = []
+        if degree == 0:
+            reasons.append(_reason("isolate", "ohne Kooperationsbeziehung", "no cooperation ties"))
+        else:
+            if v not in in_lcc:
+                k = comp_size[v]
+                reasons.append(
+                    _reason(
+                        "outside_main_network",
+                        f"nicht mit dem Hauptnetzwerk verbunden (Teilnetz aus {k} Organisationen)",
+                        f"not connected to the main network (a part of {k} organisations)",
+                    )
+                )
+            if core[v] <= 1:
+                reasons.append(
+                    _reason(
+                        "low_core",
+                        f"am Rand des Netzwerks (k-Kern {core[v]})",
+                        f"on the edge of the network (k-core {core[v]})",
+                    )
+                )
+            c = cons[v]
+            if c is not None and c >= constraint_threshold:
+                reasons.append(
+                    _reason(
+                        "high_constraint",
+                        f"von wenigen Partnern abhängig (Burt-Constraint {_number(c, 'de')})",
+                        f"dependent on few partners (Burt's constraint {_number(c, 'en')})",
+                    )
+                )
+        broker = gateways.get(v) if attrs.get("kind") == _MSO else None
+        if broker is not None:
+            name = g.nodes[broker].get("name") or str(broker)
+            reasons.append(
+                _reason(
+                    "single_broker",
+                    f"nur über {name} mit dem Netzwerk verbunden",
+                    f"connected to the network only through {name}",
+                )
+            )
+        if reasons:
+            rows.append(
+                {
+                    "id": v,
+                    "name": attrs.get("name"),
+                    "kind": attrs.get("kind"),
+                    "degree": degree,
+                    "core_number": core[v],
+                    "constraint": cons[v],
+                    "broker": broker,
+                    "broker_name": g.nodes[broker].get("name") if broker is not None else None,
+                    "reasons": reasons,
+                }
+            )
+    rows.sort(key=lambda r: (r["degree"], str(r["id"])))
+    return rows
+
+
+# --------------------------------------------------------------------------- council
+
+
+@gc_paused
+def council_representation(snapshot: Snapshot, body_id: str | None = None) -> dict[str, Any]:
+    """Who sits on the project council, compared with who is in the network.
+
+    A seat is a valid MEMBER_OF tie to the body. An organisation's own seat counts for its
+    kind; a person's seat for the kind of the organisation they REPRESENT (split equally
+    when they represent several; ``unassigned_seats`` when none). Shares are of all seats
+    and of all organisations of the snapshot. Uncovered fields and areas are those no
+    member organisation WORKS_ON / is ACTIVE_IN; here areas are literal (a region-wide
+    member does not cover a municipality; one active in a district covers its
+    municipality), since the question is who brings a place's view to the council.
+
+    Args:
+        snapshot: the network as of a date.
+        body_id: the body; default the first Body of kind ``project_council`` (by id).
+
+    Returns:
+        ``{"body", "seats", "unassigned_seats", "member_organisations", "kinds",
+        "uncovered_fields", "uncovered_areas"}``; each kind ``{"kind", "label_de",
+        "label_en", "seats", "seat_share", "organisations", "network_share",
+        "difference"}`` (difference = seat share − network share), in vocabulary order.
+
+    Raises:
+        ValueError: if there is no such body in the snapshot.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from graph_schema.model import Body, MemberOf, Organisation, Person, Represents
+        >>> from graph_schema.store.graph_store import Snapshot
+        >>> nodes = [
+        ...     Body(id="rat", name="Projektrat", kind="project_council"),
+        ...     Organisation(id="w", name="AWO", kind="welfare_association"),
+        ...     Organisation(id="m1", name="Kulturverein", kind="migrant_organisation"),
+        ...     Organisation(id="m2", name="Elternverein", kind="migrant_organisation"),
+        ...     Organisation(id="m3", name="Frauenverein", kind="migrant_organisation"),
+        ...     Person(id="p", name="Leyla Kaya"),
+        ... ]
+        >>> ties = [MemberOf(id="s1", from_id="w", to_id="rat"),
+        ...         MemberOf(id="s2", from_id="p", to_id="rat"),
+        ...         Represents(id="r", from_id="p", to_id="m1")]
+        >>> rep = council_representation(Snapshot(dt.date(2025, 1, 1), nodes, ties))
+        >>> [(k["kind"], k["seat_share"], k["network_share"]) for k in rep["kinds"]]
+        [('welfare_association', 0.5, 0.25), ('migrant_organisation', 0.5, 0.75)]
+    """
+    idx = SnapshotIndex(snapshot)
+    bodies = idx.of(NodeLabel.BODY)
+    if body_id is None:
+        council = next((b for b in bodies if getattr(b, "kind", None) == "project_council"), None)
+        if council is None:
+            raise ValueError("the snapshot has no body of kind project_council: pass body_id")
+    else:
+        council = idx.nodes.get(body_id)
+        if council is None or council.label != NodeLabel.BODY:
+            raise ValueError(f"no body with id {body_id!r} in the snapshot")
+    orgs = {o.id: o for o in idx.of(NodeLabel.ORGANISATION)}
+    kind_of = {i: str(getattr(o, "kind", "other")) for i, o in orgs.items()}
+    represents = idx.targets(RelType.REPRESENTS)
+    seat_weight: dict[str, float] = defaultdict(float)
+    unassigned = 0.0
+    members: set[str] = set()
+    total = 0
+    for t in idx.ties(RelType.MEMBER_OF):
+        if t.to_id != council.id:
+            continue
+        total += 1
+        who = (
+            [t.from_id]
+            if t.from_id in orgs
+            else [o for o in represents.get(t.from_id, []) if o in orgs]
+        )
+        if not who:
+            unassigned += 1
+            continue
+        members.update(who)
+        for o in who:
+            seat_weight[kind_of[o]] += 1 / len(who)
+    network = Counter(kind_of.values())
+    n_orgs = len(orgs)
+    present = set(network) | set(seat_weight)
+    order = {k.value: i for i, k in enumerate(OrganisationKind)}
+    kinds = []
+    for k in sorted(present, key=lambda k: (order.get(k, len(order)), k)):
+        label = ORGANISATION_KINDS.get(k)  # type: ignore[call-overload]
+        seat_share = seat_weight[k] / total if total else None
+        network_share = network[k] / n_orgs if n_orgs else None
+        kinds.append(
+            {
+                "kind": k,
+                "label_de": label.de if label else k,
+                "label_en": label.en if label else k,
+                "seats": _whole(seat_weight[k]),
+                "seat_share": seat_share,
+                "organisations": network[k],
+                "network_share": network_share,
+                "difference": (
+                    seat_share - network_share
+                    if seat_share is not None and network_share is not None
+                    else None
+                ),
+            }
+        )
+    works_on = idx.targets(RelType.WORKS_ON)
+    active_in = idx.targets(RelType.ACTIVE_IN)
+    covered_fields = {f for o in members for f in works_on.get(o, [])}
+    cells = idx.cell_areas()
+    cell_ids = {a.id for a in cells}
+    covered_places: set[str] = set()
+    for o in members:
+        for a in active_in.get(o, []):
+            covered_places |= idx.reach(a, idx.area_parents) & cell_ids
+    uncovered_areas: list[dict[str, Any]] = [
+        {"id": a.id, "name": a.display_name, "population": getattr(a, "population", None)}
+        for a in cells
+        if a.id not in covered_places
+    ]
+    uncovered_areas.sort(key=lambda r: (_population_key(r["population"]), r["id"]))
+    return {
+        "body": {
+            "id": council.id,
+            "name": council.display_name,
+            "kind": str(getattr(council, "kind", "")),
+        },
+        "seats": total,
+        "unassigned_seats": _whole(unassigned),
+        "member_organisations": sorted(members),
+        "kinds": kinds,
+        "uncovered_fields": [
+            {"id": f, "name_de": idx.field_label(f, "de"), "name_en": idx.field_label(f, "en")}
+            for f in idx.field_ids()
+            if f not in covered_fields
+        ],
+        "uncovered_areas": uncovered_areas,
+    }
+
+
+def _whole(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else float(x)

@@ -1,0 +1,124 @@
+"""``/api/analysis/*`` and ``netzwerkatlas analyse`` on the demo region."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.bootstrap import load_demo
+from graph_schema.demo import generate_region
+from graph_schema.store import open_ladybug
+from tests.api.conftest import Api, make_api
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("demo") / "data"
+    store = open_ladybug(data)
+    store.init()
+    load_demo(store, size=150)
+    store.close()
+    return data
+
+
+@pytest.fixture
+def demo_api(demo_dir: Path, tmp_path: Path) -> Iterator[Api]:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir, data)
+    store = open_ladybug(data)
+    yield from make_api(store, data)
+    store.close()
+
+
+def test_every_analysis_answers_and_finds_the_planted_gaps(demo_api: Api) -> None:
+    planted = generate_region(size=150).planted
+    get = lambda path, **p: demo_api.as_("viewer", "GET", f"/api/analysis/{path}", params=p)  # noqa: E731
+    metrics = get("metrics").json()["items"]
+    assert len(metrics) == 150
+    assert set(metrics[0]) >= {
+        "id",
+        "name",
+        "kind",
+        "degree",
+        "weighted_degree",
+        "betweenness",
+        "closeness",
+        "pagerank",
+        "eigenvector",
+        "core_number",
+        "clustering",
+        "constraint",
+        "effective_size",
+        "articulation_point",
+    }
+    broker = next(m for m in metrics if m["id"] == planted.broker)
+    assert broker["articulation_point"] is True
+    summary = get("summary").json()
+    assert summary["nodes"] == 150 and 0 < summary["density"] < 1
+    assert get("communities").json()["modularity"] > 0
+    assert len(get("brokerage").json()["items"]) == 150
+    assert "kind" in get("mixing").json()["ei"]
+    found = get("gaps").json()
+    gap_cells = {(g["field"], g["area"]) for g in found["offer_gaps"]}
+    for area in planted.missing_field_areas:
+        assert (planted.missing_field, area) in gap_cells
+    peripheral = {p["id"] for p in found["peripheral_actors"]}
+    assert set(planted.peripheral_msos) <= peripheral
+    change = get("change", **{"from": "2018-01-01"}).json()
+    assert change
+    assert get("change", **{"from": "2030-01-01", "to": "2020-01-01"}).status_code == 422
+    assert demo_api.client.get("/api/analysis/summary").status_code == 401
+
+
+def test_results_are_cached_until_a_write(demo_api: Api) -> None:
+    service = demo_api.client.app.state.analysis  # type: ignore[attr-defined]
+    f = (dt.date.today(), None, None, None)
+    first = service.summary(f)
+    assert service.summary(f) is first
+    demo_api.as_("editor", "POST", "/api/organisations", json={"name": "Neu", "kind": "other"})
+    again = service.summary(f)
+    assert again is not first and again["nodes"] == first["nodes"] + 1
+
+
+def test_cli_analyse_prints_the_summary(demo_dir: Path) -> None:
+    env = {"NETZWERKATLAS_DATA_DIR": str(demo_dir), "COLUMNS": "160", "PATH": "/usr/bin:/bin"}
+    table = subprocess.run(
+        [sys.executable, "-m", "api.cli", "analyse"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert table.returncode == 0, table.stderr
+    assert "Cooperation network as of" in table.stdout and "density" in table.stdout
+    assert "Suggested cooperations" in table.stdout
+    js = subprocess.run(
+        [sys.executable, "-m", "api.cli", "analyse", "--format", "json", "--as-of", "2020-01-01"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert js.returncode == 0, js.stderr
+    assert json.loads(js.stdout)["summary"]["as_of"] == "2020-01-01"
+    bad = subprocess.run(
+        [sys.executable, "-m", "api.cli", "analyse", "--as-of", "31.12.2024"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr
