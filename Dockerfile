@@ -1,7 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/venv \
     UV_PYTHON_DOWNLOADS=never PATH=/opt/venv/bin:$PATH
-RUN pip install --no-cache-dir uv==0.13.9 && useradd --create-home --uid 10001 atlas
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 \
+      libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir uv==0.13.9 && useradd --create-home --uid 10001 atlas
 WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project

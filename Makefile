@@ -56,6 +56,8 @@ lint: install
 bench: install
 	$(BIN)/python -m benchmarks.bench_load
 	$(BIN)/python -m benchmarks.bench_api
+	$(BIN)/python -m benchmarks.bench_transfer
+	$(BIN)/python -m benchmarks.bench_analysis
 
 clean:
 	rm -rf $(VENV) .tools $(LAUNCHER)/target .pytest_cache test-artifacts

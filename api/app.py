@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api import web
 from api.analysis import AnalysisService
 from api.bootstrap import ensure_secret_key
 from api.errors import install_error_handlers
@@ -19,6 +20,7 @@ from api.routes import (
     network,
     resources,
     ties,
+    transfer,
     users,
 )
 from api.security import LoginLimiter, Role, require
@@ -87,4 +89,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(network.router)
     app.include_router(history.router)
     app.include_router(analysis.router)
+    app.include_router(transfer.router)
+    # the web UI: pages, their static files, HTML error pages, security headers (CSP)
+    app.include_router(web.router)
+    app.mount("/static", web.static_files(), name="static")
+    web.install_error_pages(app)
+    app.add_middleware(web.SecurityHeaders)
     return app

@@ -1,15 +1,19 @@
-"""The ``netzwerkatlas`` command: init, demo, serve, stats.
+"""The ``netzwerkatlas`` command: init, demo, serve, stats, import, export, backup, restore,
+report.
 
 Every error ends in one line on stderr and a non-zero exit code, never a stack trace.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -279,6 +283,170 @@ def serve(
             port=settings.port,
             log_level=settings.log_level,
         )
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="XLSX, CSV or ZIP.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only report what would change.")
+    ] = False,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="JSON mapping (or a saved report)."),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the full report (with the mapping) as JSON.")
+    ] = None,
+) -> None:
+    """Import organisations, people, offers, memberships, cooperations from a spreadsheet."""
+    from api.transfer.importer import import_file, load_mapping, report_lines
+
+    settings = _settings()
+    given = load_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
+    with _store(settings) as store:
+        store.init()
+        progress, _, advance = _progress_bar(f"Import {file.name}")
+        with progress:
+            result = import_file(
+                store,
+                file.read_bytes(),
+                file.name,
+                dry_run=dry_run,
+                mapping=given,
+                actor="cli",
+                progress=advance,
+            )
+    for line in report_lines(result):
+        console.print(line, highlight=False, soft_wrap=True, markup=False)
+    if report:
+        report.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
+        console.print(f"Report written to {report}.")
+    if result.rejected and not dry_run:
+        _fail(result.summary())
+    console.print(result.summary(), highlight=False)
+
+
+@app.command()
+def export(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="The file to write.")],
+    format: Annotated[  # noqa: A002 - the option's name
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx, csv (ZIP), graphml, gexf or json; default: from the file name.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Network valid on this day.")
+    ] = None,
+    area: Annotated[str | None, typer.Option(help="Area id (as /api/network).")] = None,
+    field: Annotated[str | None, typer.Option(help="Field id.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Organisation kind.")] = None,
+    no_personal: Annotated[
+        bool, typer.Option("--no-personal", help="Leave out people's e-mail, phone, consent.")
+    ] = False,
+) -> None:
+    """Export the network (works while the server runs)."""
+    from api.transfer import exporter
+
+    fmt = (format or file.suffix.lstrip(".")).lower()
+    fmt = "csv" if fmt == "zip" else fmt
+    if fmt not in exporter.FORMATS:
+        _fail(f"Unknown format {fmt!r}: use --format with one of {', '.join(exporter.FORMATS)}.")
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        data = exporter.collect(
+            store,
+            as_of=as_of.date() if as_of else None,
+            area=area,
+            field=field,
+            kind=kind,
+            visible_people=set() if no_personal else None,
+        )
+        content = exporter.export(data, fmt)
+    _write_atomically(file, content)
+    console.print(
+        f"Exported {len(data.nodes):,} nodes and {len(data.ties):,} ties to {file} ({fmt})."
+    )
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="The backup file to write.")],
+) -> None:
+    """Write a complete backup: graph, accounts, history, settings (works while serving)."""
+    from api.transfer.backup import write_backup
+
+    settings = _settings()
+    tmp = file.with_name(file.name + ".part")
+    with _store(settings, read_only=True) as store, tmp.open("wb") as out:
+        counts = write_backup(store, out)
+    tmp.replace(file)
+    console.print(f"Backed up {sum(counts.values()):,} records to {file}.")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup file.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Delete everything in the store first.")
+    ] = False,
+) -> None:
+    """Restore a backup into an empty store (or replace everything with --replace)."""
+    from api.transfer.backup import read_backup
+    from api.transfer.backup import restore as restore_backup
+
+    settings = _settings()
+    with file.open("rb") as f:
+        parsed = read_backup(f)
+    with _store(settings) as store:
+        progress, set_total, advance = _progress_bar(f"Restore {file.name}")
+        set_total(parsed.total)
+        with progress:
+            counts = restore_backup(store, parsed, replace=replace, progress=advance)
+    console.print(
+        f"Restored {sum(counts.values()):,} records from {file} into the {settings.store} store."
+    )
+
+
+@app.command()
+def report(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="The report file to write.")],
+    format: Annotated[  # noqa: A002 - the option's name
+        str | None, typer.Option("--format", "-f", help="html or pdf; default: from the file name.")
+    ] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Report date (default today).")
+    ] = None,
+    compare_to: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date to compare with.")
+    ] = None,
+) -> None:
+    """Write the network report (Netzwerkbericht) as HTML or PDF (works while serving)."""
+    from api.transfer import report as network_report
+
+    fmt = (format or file.suffix.lstrip(".")).lower()
+    if fmt not in network_report.FORMATS:
+        _fail(f"Unknown format {fmt!r}: use --format html or --format pdf.")
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        data = network_report.build_report(
+            store,
+            as_of=as_of.date() if as_of else None,
+            compare_to=compare_to.date() if compare_to else None,
+        )
+    html = network_report.render_html(data)
+    content = network_report.render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
+    _write_atomically(file, content)
+    console.print(f"Wrote the network report as of {data.as_of:%d.%m.%Y} to {file}.")
 
 
 def main(argv: list[str] | None = None) -> Any:

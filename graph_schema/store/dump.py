@@ -13,6 +13,9 @@ DDL, every value a ``$parameter``, the same text on both backends.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +37,8 @@ __all__ = [
     "clear_everything",
     "is_empty",
     "read_records",
+    "record_history",
+    "tie_model",
     "write_graph",
     "write_records",
 ]
@@ -123,6 +128,12 @@ def delete_label(label: NodeLabel) -> str:
 # --------------------------------------------------------------------------- reading
 
 
+def tie_model(rel: RelType | str) -> type[Tie]:
+    """The model class of a relationship type."""
+    model: type[Tie] = REL_SPECS[RelType(rel)].model  # type: ignore[valid-type]
+    return model
+
+
 def _combos() -> list[tuple[RelType, NodeLabel, NodeLabel]]:
     return [(s.type, a, b) for s in REL_SPECS.values() for a, b in s.endpoints]
 
@@ -142,7 +153,7 @@ def all_ties(store: GraphStore, types: Iterable[RelType] = tuple(RelType)) -> It
     for rel in RelType:
         if rel not in wanted:
             continue
-        model = REL_SPECS[rel].model
+        model = tie_model(rel)
         found: list[Tie] = []
         for t, a, b in _combos():
             if t != rel:
@@ -220,11 +231,11 @@ def write_graph(
     by_type: dict[RelType, list[Tie]] = {}
     for tie in ties:
         by_type.setdefault(tie.type, []).append(tie)
-    for rel, items in by_type.items():
-        for pair, group in store._group_by_endpoints(tx, rel, items, label_of).items():
+    for rel, group_ties in by_type.items():
+        for pair, group in store._group_by_endpoints(tx, rel, group_ties, label_of).items():
             store._write_ties(tx, rel, pair, group)
         if progress:
-            progress(len(items))
+            progress(len(group_ties))
 
 
 def restore_all(
@@ -252,3 +263,34 @@ def restore_all(
             if progress and rows:
                 progress(len(rows))
     store._changed()
+
+
+def record_history(
+    store: GraphStore,
+    tx: Runner,
+    entries: Sequence[tuple[str, str, str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    *,
+    username: str | None,
+) -> None:
+    """Write many history entries ``(action, entity_type, entity_id, before, after)`` at once.
+
+    The same records :meth:`AuditLog.record` writes one by one (and with sequence numbers
+    from the same counter, so the order stays right), batched for imports of thousands of
+    rows.
+    """
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    rows = [
+        {
+            "id": uuid.uuid4().hex,
+            "seq": store.audit._next_seq(),
+            "at": at,
+            "username": username or "system",
+            "action": action,
+            "entity_type": str(entity_type),
+            "entity_id": entity_id,
+            "before": None if before is None else json.dumps(before, default=str),
+            "after": None if after is None else json.dumps(after, default=str),
+        }
+        for action, entity_type, entity_id, before, after in entries
+    ]
+    write_records(tx, AUDIT_TABLE, rows)

@@ -76,6 +76,13 @@ def _expected() -> dict[tuple[str, str], set[str] | str]:
         ("GET", "/api/history"): DATA,
         ("GET", "/api/people/{node_id}/export"): {"admin"},
         ("GET", "/api/organisations/{node_id}/ties"): ALL,
+        ("POST", "/api/import"): DATA,
+        ("GET", "/api/export"): ALL,
+        ("GET", "/api/report"): ALL,
+        ("GET", "/api/duplicates"): DATA,
+        ("POST", "/api/merge"): DATA,
+        ("GET", "/api/backup"): {"admin"},
+        ("POST", "/api/restore"): {"admin"},
     }
     for figure in ("metrics", "summary", "communities", "brokerage", "mixing", "gaps", "change"):
         m[("GET", f"/api/analysis/{figure}")] = ALL
@@ -124,7 +131,36 @@ def _request(method: str, path: str, role: str | None) -> tuple[str, dict[str, A
         kw["params"] = {"from": "2020-01-01"}
     elif path.startswith("/api/ties/") and method == "PATCH":
         kw["json"] = {"until": "2030-01-01"}
+    elif path == "/api/import":
+        kw["files"] = {"file": ("organisationen.csv", b"Name;Art\nNeu e.V.;Verein\n")}
+    elif path == "/api/merge":
+        kw["json"] = {"keep": "org-other", "drop": "org-third"}
+    elif path == "/api/restore":  # a valid backup; the store is not empty, so 409
+        kw["files"] = {"file": ("backup.jsonl", _EMPTY_BACKUP)}
     return url, kw
+
+
+def _empty_backup() -> bytes:
+    import hashlib
+    import json
+
+    header = (
+        json.dumps(
+            {
+                "counts": {},
+                "format": "netzwerkatlas-backup",
+                "format_version": 1,
+                "schema_version": 0,
+            },
+            separators=(",", ":"),
+        ).encode()
+        + b"\n"
+    )
+    end = {"kind": "end", "lines": 1, "sha256": hashlib.sha256(header).hexdigest()}
+    return header + json.dumps(end).encode() + b"\n"
+
+
+_EMPTY_BACKUP = _empty_backup()
 
 
 def _operations() -> list[tuple[str, str]]:

@@ -1,0 +1,243 @@
+"""Import, export, near-duplicates and merging, backup and restore over HTTP.
+
+- ``POST /api/import`` (admin, editor): multipart ``file``, ``dry_run`` (default true),
+  ``mapping`` (JSON, optional); answers the per-row report. A real run with rejected rows
+  writes nothing and answers 422 with the report.
+- ``GET /api/export?format=xlsx|csv|graphml|gexf|json`` (every role; with the filters of
+  ``/api/network``); a viewer's export holds no personal contact data.
+- ``GET /api/duplicates`` and ``POST /api/merge`` (admin, editor).
+- ``GET /api/backup`` and ``POST /api/restore`` (admin).
+- ``GET /api/report?format=html|pdf`` (every role; the report names no people).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.permissions import owned_ids
+from api.routes.resources import ERRORS
+from api.security import CurrentUser, Role, require
+from api.transfer import backup, duplicates, exporter, importer, report
+from api.transfer.reader import MAX_BYTES
+from graph_schema.errors import InvalidValue
+from graph_schema.model import NodeLabel
+from graph_schema.store import GraphStore, dump
+
+router = APIRouter(tags=["Import and export"])
+
+EDITORS = require(Role.ADMIN, Role.EDITOR)
+ADMINS = require(Role.ADMIN)
+EVERYONE = require(Role.ADMIN, Role.EDITOR, Role.PARTNER, Role.VIEWER)
+
+
+def _store(request: Request) -> GraphStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+async def _read(upload: UploadFile) -> bytes:
+    data = await upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidValue(f"The file is larger than {MAX_BYTES // 2**20} MB: import it in parts.")
+    return data
+
+
+def _mapping(text: str | None) -> dict[str, Any] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidValue(f"The mapping is not valid JSON: {e.msg} (position {e.pos}).") from e
+    if not isinstance(value, dict):
+        raise InvalidValue('The mapping must be a JSON object: {"sheets": {...}}.')
+    return value
+
+
+@router.post(
+    "/api/import",
+    responses={**ERRORS, 413: {"description": "The file is too large"}},
+    summary="Import a spreadsheet (XLSX, CSV, ZIP of CSV); dry run by default",
+    dependencies=[EDITORS],
+)
+async def import_spreadsheet(
+    request: Request,
+    user: CurrentUser,
+    file: Annotated[UploadFile, File(description="XLSX, CSV or a ZIP of CSV files")],
+    dry_run: Annotated[bool, Form(description="Only report what would change")] = True,
+    mapping: Annotated[
+        str | None, Form(description="JSON: the report's mapping, corrected", max_length=100_000)
+    ] = None,
+) -> Response:
+    data = await _read(file)
+    # an import of thousands of rows takes seconds: keep the event loop free meanwhile
+    report = await run_in_threadpool(
+        importer.import_file,
+        _store(request),
+        data,
+        file.filename or "upload",
+        dry_run=dry_run,
+        mapping=_mapping(mapping),
+        actor=user.username,
+    )
+    body = report.to_dict()
+    if not dry_run and report.rejected:
+        return JSONResponse({"detail": report.summary(), "report": body}, status_code=422)
+    return JSONResponse(body)
+
+
+def _files(*media: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer of a download route: a file of one of these media types."""
+    content = {
+        m: {
+            "schema": {"type": "object"}
+            if m == "application/json"
+            else {"type": "string", "format": "binary"}
+        }
+        for m in media
+    }
+    return {200: {"description": "The file", "content": content}, **ERRORS}
+
+
+@router.get(
+    "/api/export",
+    response_class=Response,
+    responses=_files(*(media for media, _ in exporter.FORMATS.values())),
+    summary="Export the network: xlsx, csv (ZIP), graphml, gexf or json",
+    dependencies=[EVERYONE],
+)
+def export_network(
+    request: Request,
+    user: CurrentUser,
+    format: Annotated[  # noqa: A002 - the query parameter's name
+        str, Query(pattern="^(xlsx|csv|graphml|gexf|json)$", description="File format")
+    ] = "xlsx",
+    as_of: Annotated[dt.date | None, Query(description="Default: everything, all dates")] = None,
+    area: Annotated[str | None, Query(max_length=100)] = None,
+    field: Annotated[str | None, Query(max_length=100)] = None,
+    kind: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
+    store = _store(request)
+    visible = None if user.sees_personal_data else owned_ids(store, user)
+    data = exporter.collect(
+        store, as_of=as_of, area=area, field=field, kind=kind, visible_people=visible
+    )
+    media, ext = exporter.FORMATS[format]
+    stamp = (as_of or dt.date.today()).isoformat()
+    return Response(
+        exporter.export(data, format),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="netzwerkatlas-{stamp}.{ext}"'},
+    )
+
+
+@router.get(
+    "/api/duplicates",
+    responses=ERRORS,
+    summary="Pairs of entries whose names are near-duplicates, best first",
+    dependencies=[EDITORS],
+)
+def list_duplicates(
+    request: Request,
+    label: Annotated[NodeLabel | None, Query(description="Default: every label")] = None,
+    threshold: Annotated[float, Query(ge=50, le=100)] = duplicates.THRESHOLD,
+) -> list[dict[str, Any]]:
+    labels = [label] if label else list(duplicates.DUPLICATE_LABELS)
+    nodes = dump.all_nodes(_store(request), labels)
+    return [c.as_dict() for c in duplicates.find_duplicates(nodes, threshold)]
+
+
+class MergeIn(BaseModel):
+    keep: str = Field(min_length=1, max_length=100, description="The entry that stays")
+    drop: str = Field(min_length=1, max_length=100, description="The entry merged into it")
+
+
+@router.post(
+    "/api/merge",
+    responses=ERRORS,
+    summary="Merge two entries: move every tie of `drop` to `keep`, then delete `drop`",
+    dependencies=[EDITORS],
+)
+def merge_entries(
+    request: Request, user: CurrentUser, body: Annotated[MergeIn, Body()]
+) -> dict[str, Any]:
+    return duplicates.merge(_store(request), body.keep, body.drop, actor=user.username)
+
+
+@router.get(
+    "/api/backup",
+    response_class=Response,
+    responses=_files("application/x-ndjson"),
+    summary="Download a complete backup (graph, accounts, history), admins only",
+    dependencies=[ADMINS],
+)
+def download_backup(request: Request) -> Response:
+    buf = io.BytesIO()
+    backup.write_backup(_store(request), buf)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    return Response(
+        buf.getvalue(),
+        media_type="application/x-ndjson",
+        headers={
+            "Content-Disposition": f'attachment; filename="netzwerkatlas-backup-{stamp}.jsonl"'
+        },
+    )
+
+
+@router.post(
+    "/api/restore",
+    responses={**ERRORS, 409: {"description": "The store is not empty"}},
+    summary="Restore a backup (admins); replace=true deletes everything first",
+    dependencies=[ADMINS],
+)
+async def upload_restore(
+    request: Request,
+    file: Annotated[UploadFile, File(description="A file from /api/backup")],
+    replace: Annotated[bool, Form(description="Delete everything first")] = False,
+) -> dict[str, Any]:
+    data = await file.read()
+    parsed = await run_in_threadpool(backup.read_backup, io.BytesIO(data))
+    counts = await run_in_threadpool(backup.restore, _store(request), parsed, replace=replace)
+    return {
+        "restored": counts,
+        "note": "Sign in again: access tokens are not part of a backup.",
+    }
+
+
+@router.get(
+    "/api/report",
+    response_class=Response,
+    responses={
+        **_files("text/html", "application/pdf"),
+        503: {"description": "PDF rendering is not available"},
+    },
+    summary="The network report (Netzwerkbericht) as HTML or PDF",
+    dependencies=[EVERYONE],
+)
+def download_report(
+    request: Request,
+    format: Annotated[str, Query(pattern="^(html|pdf)$")] = "html",  # noqa: A002
+    as_of: Annotated[dt.date | None, Query(description="Default: today")] = None,
+    compare_to: Annotated[dt.date | None, Query(description="Date to compare with")] = None,
+) -> Response:
+    data = report.build_report(_store(request), as_of=as_of, compare_to=compare_to)
+    html = report.render_html(data)
+    name = f"netzwerkbericht-{data.as_of.isoformat()}"
+    if format == "pdf":
+        return Response(
+            report.render_pdf(html),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{name}.html"'},
+    )

@@ -1,0 +1,21 @@
+/* /netzwerk: the year slider sets the reference date; changing a select shows the view. */
+(function () {
+  "use strict";
+  var form = document.getElementById("view-form");
+  if (!form) return;
+  var slider = document.getElementById("jahr");
+  var out = document.getElementById("jahr-wert");
+  var date = document.getElementById("stichtag");
+  if (slider && date) {
+    slider.addEventListener("input", function () { if (out) out.textContent = slider.value; });
+    slider.addEventListener("change", function () {
+      var year = parseInt(slider.value, 10);
+      var now = new Date();
+      date.value = year >= now.getFullYear() ? "" : year + "-12-31";
+      form.submit();
+    });
+  }
+  Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
+    select.addEventListener("change", function () { form.submit(); });
+  });
+})();

@@ -1,0 +1,1004 @@
+"""Import organisations, people, offers, memberships, cooperations (and every other sheet)
+from an XLSX workbook, a CSV file or a ZIP of CSV files.
+
+How a file becomes changes:
+
+1. **Mapping.** Each sheet is matched to a node label or relationship type by its name or,
+   failing that, by its headers; the header row is the one among the first ten whose cells
+   name the most known columns (title rows and merged group headers above it are skipped).
+   The report states the mapping in the form :func:`import_file` accepts back
+   (``mapping``), so a user can correct and confirm it.
+2. **Rows.** Every row gets one outcome: ``created``, ``updated`` (with each changed
+   column, old and new value), ``unchanged``, ``rejected`` (with the cell and what to
+   change) or ``skipped`` (empty). Entries are found by ID, else by name (case and spacing
+   do not matter; offers by title and provider); new entries without an ID get one derived
+   from their name, ties one derived from their ends and start date, so the same file
+   imported twice finds everything the second time and changes nothing.
+3. **Near-duplicates** of new names (legal form, spacing, small typos) are flagged on the
+   row and listed; :func:`api.transfer.duplicates.merge` merges them afterwards.
+4. **Writing.** A dry run writes nothing. A real run writes only when no row is rejected,
+   in one transaction (:meth:`GraphStore.bulk_upsert` plus one history entry per changed
+   entry): all rows or none. An import never deletes: rows missing from the file leave
+   their entries alone, and an empty cell clears the value only where the column exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from rapidfuzz import process
+
+from api.transfer import duplicates
+from api.transfer.columns import SHEETS, Column, ColumnKind, SheetSpec, norm, sheet_by_key
+from api.transfer.reader import Table, as_text, cell_name, is_blank, read_tables
+from api.transfer.values import (
+    CellError,
+    comma_parts,
+    name_key,
+    parse_date,
+    parse_int,
+    parse_list,
+    parse_text,
+    parse_vocab,
+    split_refs,
+)
+from graph_schema.errors import InvalidValue
+from graph_schema.model import NODE_MODELS, REL_SPECS, Node, NodeLabel, RelType, Tie
+from graph_schema.store import GraphStore, dump
+from graph_schema.vocab import FIELDS, TARGET_GROUPS
+
+__all__ = ["ImportReport", "Problem", "RowOutcome", "SheetMapping", "import_file"]
+
+HEADER_SCAN = 10
+STATUSES = ("created", "updated", "unchanged", "rejected", "skipped")
+
+_PREFIX = {
+    NodeLabel.ORGANISATION: "org",
+    NodeLabel.PERSON: "per",
+    NodeLabel.BODY: "bod",
+    NodeLabel.OFFER: "off",
+    NodeLabel.AREA: "are",
+    NodeLabel.FIELD: "fld",
+    NodeLabel.TARGET_GROUP: "tg",
+    NodeLabel.EVENT: "evt",
+}
+
+#: the German word for an entry of each label, for messages
+WORD = {
+    NodeLabel.ORGANISATION: "organisation",
+    NodeLabel.PERSON: "person",
+    NodeLabel.BODY: "body (Gremium)",
+    NodeLabel.OFFER: "offer",
+    NodeLabel.AREA: "area",
+    NodeLabel.FIELD: "field of action",
+    NodeLabel.TARGET_GROUP: "target group",
+    NodeLabel.EVENT: "event",
+}
+
+#: extra names an entry is found by, besides its display name and id
+_ALSO_NAMED = {
+    NodeLabel.ORGANISATION: ("short_name",),
+    NodeLabel.FIELD: ("name_en",),
+    NodeLabel.TARGET_GROUP: ("name_en",),
+}
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass
+class Problem:
+    """Something about one cell (or row): the file's column header, the cell, the message."""
+
+    column: str | None
+    cell: str | None
+    message: str
+
+
+@dataclass
+class RowOutcome:
+    """What the import does with one row."""
+
+    sheet: str
+    row: int
+    entity: str
+    status: str = "unchanged"
+    id: str | None = None
+    name: str | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def reject(self, column: str | None, cell: str | None, message: str) -> None:
+        self.status = "rejected"
+        self.problems.append(Problem(column, cell, message))
+
+
+@dataclass
+class SheetMapping:
+    """How one sheet was read: what it holds, its header row, header -> property."""
+
+    sheet: str
+    entity: str | None
+    header_row: int | None
+    columns: dict[str, str | None] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """The outcome of an import or dry run, row by row."""
+
+    source: str
+    dry_run: bool
+    applied: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheets: list[SheetMapping] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    written: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        c = Counter(r.status for r in self.rows)
+        return {s: c.get(s, 0) for s in STATUSES}
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.status == "rejected"]
+
+    @property
+    def mapping(self) -> dict[str, Any]:
+        """The detected mapping, in the form ``import_file(mapping=...)`` accepts."""
+        return {
+            "sheets": {
+                s.sheet: {"entity": s.entity, "header_row": s.header_row, "columns": s.columns}
+                for s in self.sheets
+                if s.entity
+            }
+        }
+
+    def summary(self) -> str:
+        c = self.counts
+        if self.dry_run:
+            what = "Dry run"
+        elif self.applied:
+            what = "Imported"
+        else:
+            what = "Not imported" if c["rejected"] else "Nothing to change"
+        text = (
+            f"{what}: {c['created']} created, {c['updated']} updated, "
+            f"{c['unchanged']} unchanged, {c['rejected']} rejected, {c['skipped']} skipped"
+        )
+        if c["rejected"] and not self.applied:
+            text += " - nothing was written; fix the rejected rows and import again"
+        return text + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "summary": self.summary(),
+            "counts": self.counts,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "mapping": self.mapping,
+            "sheets": [asdict(s) for s in self.sheets],
+            "rows": [asdict(r) for r in self.rows],
+            "duplicates": self.duplicates,
+            "written": self.written,
+        }
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+@dataclass
+class _Plan:
+    table: Table
+    spec: SheetSpec
+    header: int
+    columns: dict[int, Column]
+    headers: dict[int, str]
+
+    def header_of(self, prop: str) -> str:
+        for j, col in self.columns.items():
+            if col.prop == prop:
+                return self.headers[j]
+        return self.spec.column(prop).header
+
+    def has(self, prop: str) -> bool:
+        return any(c.prop == prop for c in self.columns.values())
+
+
+def _header_cells(table: Table, i: int) -> dict[int, str]:
+    cells = {}
+    for j, value in enumerate(table.rows[i]):
+        # A merged header's copies are no headers of their own.
+        if is_blank(value) or (i, j) in table.merged:
+            continue
+        cells[j] = parse_text(value) or ""
+    return cells
+
+
+def _match(
+    spec: SheetSpec, cells: Mapping[int, str], explicit: Mapping[str, Any]
+) -> dict[int, Column]:
+    result: dict[int, Column] = {}
+    used: set[str] = set()
+    by_prop = {c.prop: c for c in spec.columns}
+    for j, text in cells.items():
+        if text in explicit:
+            prop = explicit[text]
+            if prop is None:
+                continue
+            if prop not in by_prop:
+                allowed = ", ".join(by_prop)
+                raise InvalidValue(
+                    f"The mapping puts column '{text}' on '{prop}', which {spec.key} does not "
+                    f"have: use one of {allowed} (or null to ignore the column)."
+                )
+            result[j] = by_prop[prop]
+            used.add(prop)
+    for j, text in cells.items():
+        if j in result or text in explicit:
+            continue
+        key = norm(text)
+        for col in spec.columns:
+            if col.prop not in used and key in col.keys:
+                result[j] = col
+                used.add(col.prop)
+                break
+    return result
+
+
+def _identified(spec: SheetSpec, columns: Mapping[int, Column]) -> bool:
+    props = {c.prop for c in columns.values()}
+    if spec.rel:
+        return bool(props & {"from_id", "from_name"}) and bool(props & {"to_id", "to_name"})
+    assert spec.label is not None
+    return NODE_MODELS[spec.label].name_property in props or "id" in props
+
+
+def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, SheetMapping]:
+    entity = explicit.get("entity")
+    try:
+        named = sheet_by_key(entity) if entity else sheet_by_key(table.name)
+    except KeyError:
+        if entity:
+            keys = ", ".join(s.key for s in SHEETS)
+            raise InvalidValue(
+                f"The mapping gives sheet '{table.name}' the entity '{entity}': use one of {keys}."
+            ) from None
+        named = None
+    candidates = [named] if named else list(SHEETS)
+    header_row = explicit.get("header_row")
+    rows = [int(header_row) - 1] if header_row else range(min(HEADER_SCAN, len(table.rows)))
+    columns_given = explicit.get("columns") or {}
+    best: _Plan | None = None
+    for i in rows:
+        if i < 0 or i >= len(table.rows):
+            continue
+        cells = _header_cells(table, i)
+        for spec in candidates:
+            cols = _match(spec, cells, columns_given)
+            if not _identified(spec, cols):
+                continue
+            if best is None or len(cols) > len(best.columns):
+                best = _Plan(table, spec, i, cols, cells)
+    if best is None:
+        note = (
+            f"not imported: no header row found that names the {named.title} columns "
+            f"(e.g. {', '.join(c.header for c in named.columns[:4])})"
+            if named
+            else "not imported: the sheet's name and headers match no known sheet; name it "
+            "e.g. Organisationen, Personen, Angebote, Kooperationen or Mitgliedschaften, "
+            "or give the mapping"
+        )
+        return None, SheetMapping(table.name, None, None, note=note)
+    mapping = {
+        text: (best.columns[j].prop if j in best.columns else None)
+        for j, text in sorted(best.headers.items())
+    }
+    return best, SheetMapping(table.name, best.spec.key, best.header + 1, mapping)
+
+
+# --------------------------------------------------------------------------- what exists
+
+
+class _Index:
+    """The entries of the store and of the file so far, found by id and by name."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.file_ids: set[str] = set()
+        self.names: dict[NodeLabel, dict[str, set[str]]] = {label: {} for label in NodeLabel}
+        for node in dump.all_nodes(store):
+            self.add(node, from_file=False)
+        self.stored = dict(self.nodes)
+        self.ties: dict[str, Tie] = {}
+        self.between: dict[tuple[str, str, str], list[Tie]] = {}
+        for tie in dump.all_ties(store):
+            self.add_tie(tie)
+        self.stored_ties = dict(self.ties)
+
+    def add(self, node: Node, *, from_file: bool = True) -> None:
+        old = self.nodes.get(node.id)
+        if old is not None:
+            for key in self._keys(old):
+                self.names[old.label].get(key, set()).discard(node.id)
+        self.nodes[node.id] = node
+        if from_file:
+            self.file_ids.add(node.id)
+        for key in self._keys(node):
+            self.names[node.label].setdefault(key, set()).add(node.id)
+
+    @staticmethod
+    def _keys(node: Node) -> set[str]:
+        values = [node.display_name, *(getattr(node, p) for p in _ALSO_NAMED.get(node.label, ()))]
+        return {name_key(v) for v in values if v}
+
+    def add_tie(self, tie: Tie) -> None:
+        old = self.ties.get(tie.id)
+        if old is not None:
+            self.between[(old.type, old.from_id, old.to_id)].remove(old)
+        self.ties[tie.id] = tie
+        self.between.setdefault((tie.type, tie.from_id, tie.to_id), []).append(tie)
+
+    def named(self, label: NodeLabel, text: str) -> set[str]:
+        return set(self.names[label].get(name_key(text), set()))
+
+    def resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
+        """The id of the entry of one of ``labels`` that ``text`` names (or is the id of)."""
+        node = self.nodes.get(text)
+        if node is not None and node.label in labels:
+            return node.id
+        hits: set[str] = set()
+        for label in labels:
+            hits |= self.named(label, text)
+        if len(hits) == 1:
+            return hits.pop()
+        words = " or ".join(WORD[label] for label in labels)
+        if hits:
+            ids = ", ".join(sorted(hits)[:5])
+            raise CellError(f"several entries are named '{text}' ({ids}): give the ID instead")
+        if node is not None:
+            raise CellError(f"'{text}' is the ID of a {WORD[node.label]}, not of a {words}")
+        names = sorted({n.display_name for n in self.nodes.values() if n.label in labels})
+        hint = ""
+        best = process.extractOne(text, names, score_cutoff=85) if names else None
+        if best is not None:
+            hint = f" (did you mean '{best[0]}'?)"
+        raise CellError(
+            f"there is no {words} '{text}' in the file or the store{hint}: check the "
+            "spelling, or add it to its sheet first"
+        )
+
+
+def _vocabulary_node(label: NodeLabel, text: str) -> Node | None:
+    """The shipped field of action or target group that ``text`` names (code, de or en)."""
+    table = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label)
+    if table is None:
+        return None
+    key = norm(text)
+    for code, names in table.items():
+        if key in (norm(code), norm(names.de), norm(names.en)):
+            return NODE_MODELS[label].model_validate(
+                {"id": code, "name_de": names.de, "name_en": names.en}
+            )
+    return None
+
+
+def _derived_id(prefix: str, *parts: object) -> str:
+    digest = hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+def _explain(error: ValidationError, plan: _Plan, outcome: RowOutcome, row: int) -> None:
+    for err in error.errors():
+        prop = str(err["loc"][0]) if err["loc"] else None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if prop is None:
+            # The model's checks across fields: name the later date's column.
+            prop = next((p for p in ("until", "ends_on") if p in msg), None)
+            if prop is None or not plan.has(prop):
+                outcome.reject(None, None, msg)
+                continue
+        header = plan.header_of(prop)
+        cell = next((cell_name(row, j) for j, c in plan.columns.items() if c.prop == prop), None)
+        if err["type"] == "missing":
+            msg = (
+                f"required: fill in '{header}'"
+                if plan.has(prop)
+                else f"required, but the sheet has no column for it: add a column '{header}'"
+            )
+        elif err["type"] == "string_pattern_mismatch":
+            msg = (
+                "use 1 to 100 letters, digits, '-', '_', '.' or ':', starting with a letter "
+                "or digit"
+            )
+        outcome.reject(header, cell, msg)
+
+
+def _json(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------- the import
+
+
+@dataclass
+class _Row:
+    plan: _Plan
+    index: int
+    outcome: RowOutcome
+    values: dict[str, Any]
+    links: dict[str, list[str]]
+    node: Node | None = None
+
+
+class _Importer:
+    def __init__(self, store: GraphStore, report: ImportReport) -> None:
+        self.store = store
+        self.report = report
+        self.index = _Index(store)
+        self.nodes: dict[str, Node] = {}
+        self.ties: dict[str, Tie] = {}
+        self.history: list[tuple[str, str, dict[str, Any] | None, dict[str, Any]]] = []
+        self.claimed: dict[str, RowOutcome] = {}
+
+    # -- reading cells
+
+    def _cells(
+        self, plan: _Plan, i: int, outcome: RowOutcome
+    ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        table = plan.table
+        row = table.rows[i]
+        values: dict[str, Any] = {}
+        links: dict[str, list[str]] = {}
+        seen_merges: set[str] = set()
+        for j, col in plan.columns.items():
+            raw = row[j] if j < len(row) else None
+            header = plan.headers[j]
+            cell = cell_name(i, j)
+            if (i, j) in table.formulas:
+                formula = table.formulas[(i, j)]
+                if raw is None:
+                    outcome.reject(
+                        header,
+                        cell,
+                        f"holds a formula ({formula}) without a stored result: replace it by "
+                        "its value (copy the cell, paste as value)",
+                    )
+                    continue
+                outcome.warnings.append(
+                    Problem(
+                        header,
+                        cell,
+                        f"formula {formula}: its stored result '{as_text(raw)}' was used",
+                    )
+                )
+            merged = table.merged.get((i, j)) or table.merge_origins.get((i, j))
+            if merged and merged not in seen_merges and not is_blank(raw):
+                seen_merges.add(merged)
+                outcome.warnings.append(
+                    Problem(
+                        header,
+                        cell,
+                        f"merged cells {merged}: '{as_text(raw)}' was used for this row",
+                    )
+                )
+            try:
+                if col.kind == ColumnKind.LINK:
+                    links[col.prop] = split_refs(raw)
+                    continue
+                values[col.prop] = self._parse(col, raw, outcome, header, cell)
+            except CellError as e:
+                outcome.reject(header, cell, str(e))
+        return values, links
+
+    @staticmethod
+    def _parse(col: Column, raw: Any, outcome: RowOutcome, header: str, cell: str) -> Any:
+        if col.kind == ColumnKind.INT:
+            return parse_int(raw)
+        if col.kind == ColumnKind.DATE:
+            value, warning = parse_date(raw)
+            if warning:
+                outcome.warnings.append(Problem(header, cell, warning))
+            return value
+        if col.kind == ColumnKind.LIST:
+            return parse_list(raw)
+        if col.kind == ColumnKind.VOCAB:
+            assert col.vocab is not None
+            return parse_vocab(raw, col.vocab)
+        return parse_text(raw)
+
+    def _rows(self, plan: _Plan) -> list[_Row]:
+        table = plan.table
+        last = max(
+            (i for i, r in enumerate(table.rows) if any(not is_blank(v) for v in r)), default=-1
+        )
+        out = []
+        for i in range(plan.header + 1, last + 1):
+            outcome = RowOutcome(table.name, i + 1, plan.spec.key)
+            cells = table.rows[i]
+            if all(is_blank(v) for v in cells):
+                outcome.status = "skipped"
+                outcome.warnings.append(Problem(None, None, "empty row"))
+                self.report.rows.append(outcome)
+                continue
+            if all(is_blank(cells[j]) if j < len(cells) else True for j in plan.columns):
+                outcome.status = "skipped"
+                outcome.warnings.append(
+                    Problem(None, None, "no value in any imported column (only in ignored ones)")
+                )
+                self.report.rows.append(outcome)
+                continue
+            values, links = self._cells(plan, i, outcome)
+            self.report.rows.append(outcome)
+            out.append(_Row(plan, i, outcome, values, links))
+        return out
+
+    # -- nodes
+
+    def node_row(self, row: _Row) -> None:
+        plan, outcome = row.plan, row.outcome
+        label = plan.spec.label
+        assert label is not None
+        model = NODE_MODELS[label]
+        name_prop = model.name_property
+        given_id = row.values.pop("id", None)
+        name = row.values.get(name_prop)
+        outcome.name = name
+        providers: list[str] = []
+        if label == NodeLabel.OFFER and row.links.get("provider"):
+            providers = self._refs(row, "provider")
+        existing: Node | None = None
+        if given_id:
+            found = self.index.nodes.get(given_id)
+            if found is not None and found.label != label:
+                outcome.reject(
+                    plan.header_of("id"),
+                    None,
+                    f"the ID {given_id} belongs to a {WORD[found.label]}: use another ID",
+                )
+                return
+            existing = found
+            node_id = given_id
+        elif name:
+            hits = self.index.named(label, name)
+            if label == NodeLabel.OFFER and providers:
+                hits = {h for h in hits if any(self._provides(p, h) for p in providers)}
+            if len(hits) > 1:
+                outcome.reject(
+                    plan.header_of(name_prop),
+                    None,
+                    f"several {WORD[label]} entries are named '{name}' "
+                    f"({', '.join(sorted(hits)[:5])}): add an ID column to say which one",
+                )
+                return
+            if hits:
+                node_id = hits.pop()
+                existing = self.index.nodes[node_id]
+            else:
+                node_id = _derived_id(_PREFIX[label], label, name_key(name), *sorted(providers))
+        else:
+            if not outcome.problems:
+                outcome.reject(
+                    plan.header_of(name_prop),
+                    None,
+                    f"no {plan.header_of(name_prop)} and no ID: fill in the name or remove the row",
+                )
+            return
+        first = self.claimed.get(node_id)
+        if first is not None:
+            outcome.reject(
+                plan.header_of(name_prop if not given_id else "id"),
+                None,
+                f"the same {WORD[label]} as row {first.row} of sheet '{first.sheet}' "
+                "(same name or ID): keep one of the two rows, or give them different names",
+            )
+            return
+        self.claimed[node_id] = outcome
+        outcome.id = node_id
+        if outcome.status == "rejected":
+            return
+        base = existing.model_dump() if existing is not None else {}
+        data = {**base, **row.values, "id": node_id}
+        try:
+            node = model.model_validate(data)
+        except ValidationError as e:
+            _explain(e, plan, outcome, row.index)
+            return
+        row.node = node
+        outcome.name = node.display_name
+        if existing is None:
+            outcome.status = "created"
+            self.nodes[node.id] = node
+            self.history.append((label, node.id, None, node.model_dump(mode="json")))
+        else:
+            before, after = existing.model_dump(mode="json"), node.model_dump(mode="json")
+            changes = [
+                {
+                    "column": plan.header_of(p),
+                    "property": p,
+                    "old": before.get(p),
+                    "new": after.get(p),
+                }
+                for p in after
+                if before.get(p) != after.get(p)
+            ]
+            outcome.changes = changes
+            outcome.status = "updated" if changes else "unchanged"
+            if changes:
+                self.nodes[node.id] = node
+                self.history.append((label, node.id, before, after))
+        self.index.add(node)
+
+    def _resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
+        """The id ``text`` names; a shipped field or target group is created when missing."""
+        try:
+            return self.index.resolve(text, labels)
+        except CellError:
+            for label in labels:
+                node = _vocabulary_node(label, text)
+                if node is not None and node.id not in self.index.nodes:
+                    self.nodes[node.id] = node
+                    self.index.add(node)
+                    self.history.append((label, node.id, None, node.model_dump(mode="json")))
+                    return node.id
+            raise
+
+    def _provides(self, org_id: str, offer_id: str) -> bool:
+        return bool(self.index.between.get((RelType.PROVIDES, org_id, offer_id)))
+
+    def _refs(self, row: _Row, prop: str) -> list[str]:
+        col = row.plan.spec.column(prop)
+        assert col.link is not None
+        ids = []
+        j = next(j for j, c in row.plan.columns.items() if c.prop == prop)
+        for text in row.links.get(prop, []):
+            try:
+                ids.append(self._resolve(text, col.link.other))
+                continue
+            except CellError as e:
+                parts = comma_parts(text)
+                if len(parts) < 2:
+                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), str(e))
+                    continue
+            for part in parts:
+                try:
+                    ids.append(self._resolve(part, col.link.other))
+                except CellError as e:
+                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), str(e))
+        return list(dict.fromkeys(ids))
+
+    # -- ties
+
+    def link_row(self, row: _Row) -> None:
+        if row.node is None or row.outcome.status == "rejected":
+            return
+        for prop in row.links:
+            col = row.plan.spec.column(prop)
+            assert col.link is not None
+            for other in self._refs(row, prop):
+                a, b = (row.node.id, other) if col.link.outgoing else (other, row.node.id)
+                if self.index.between.get((col.link.rel, a, b)):
+                    continue
+                tie = dump.tie_model(col.link.rel).model_validate(
+                    {"id": _derived_id("tie", col.link.rel, a, b, ""), "from_id": a, "to_id": b}
+                )
+                self._new_tie(tie)
+                row.outcome.changes.append(
+                    {
+                        "column": row.plan.header_of(prop),
+                        "property": str(col.link.rel),
+                        "old": None,
+                        "new": self.index.nodes[other].display_name,
+                    }
+                )
+                if row.outcome.status == "unchanged":
+                    row.outcome.status = "updated"
+
+    def _new_tie(self, tie: Tie) -> None:
+        self.ties[tie.id] = tie
+        self.index.add_tie(tie)
+        self.history.append(
+            (tie.type, tie.id, None, {"type": tie.type, **tie.model_dump(mode="json")})
+        )
+
+    def _end(self, row: _Row, end: str, labels: tuple[NodeLabel, ...]) -> str | None:
+        plan, outcome = row.plan, row.outcome
+        given = row.values.get(f"{end}_id")
+        name = row.values.get(f"{end}_name")
+        column = plan.header_of(f"{end}_id" if given else f"{end}_name")
+        text = given or name
+        if not text:
+            if not outcome.problems:
+                outcome.reject(
+                    column,
+                    None,
+                    f"empty: fill in the {plan.spec.ends[0 if end == 'from' else 1]} (name or ID)",
+                )
+            return None
+        try:
+            return self._resolve(text, labels)
+        except CellError as e:
+            outcome.reject(column, None, str(e))
+            return None
+
+    def tie_row(self, row: _Row) -> None:
+        plan, outcome = row.plan, row.outcome
+        rel = plan.spec.rel
+        assert rel is not None
+        spec = REL_SPECS[rel]
+        a = self._end(row, "from", spec.from_labels)
+        b = self._end(row, "to", spec.to_labels)
+        if a is None or b is None or outcome.status == "rejected":
+            return
+        label_a, label_b = self.index.nodes[a].label, self.index.nodes[b].label
+        if (label_a, label_b) not in spec.endpoints:
+            pairs = ", ".join(f"{x} → {y}" for x, y in spec.endpoints)
+            outcome.reject(
+                None, None, f"{rel} cannot join a {label_a} to a {label_b}: it joins {pairs}"
+            )
+            return
+        outcome.name = f"{self.index.nodes[a].display_name} → {self.index.nodes[b].display_name}"
+        given_id = row.values.get("id")
+        existing: Tie | None = None
+        if given_id:
+            existing = self.index.ties.get(given_id)
+            if existing is not None and (
+                existing.type != rel or (existing.from_id, existing.to_id) != (a, b)
+            ):
+                outcome.reject(
+                    plan.header_of("id"),
+                    None,
+                    f"the tie {given_id} joins other entries (or is a {existing.type}): a tie's "
+                    "ends cannot change; leave the ID empty to add a new tie",
+                )
+                return
+            tie_id = given_id
+        else:
+            found = list(self.index.between.get((rel, a, b), []))
+            since = row.values.get("since")
+            if len(found) > 1 and plan.has("since"):
+                found = [t for t in found if t.since == since]
+            if len(found) > 1:
+                outcome.reject(
+                    None,
+                    None,
+                    f"there are several {rel} ties between these two: add the ID column "
+                    "(from an export) to say which one",
+                )
+                return
+            existing = found[0] if found else None
+            tie_id = existing.id if existing else _derived_id("tie", rel, a, b, since or "")
+        first = self.claimed.get(tie_id)
+        if first is not None:
+            outcome.reject(
+                None,
+                None,
+                f"the same tie as row {first.row} of sheet '{first.sheet}': keep one of the rows",
+            )
+            return
+        self.claimed[tie_id] = outcome
+        outcome.id = tie_id
+        props = {
+            k: v
+            for k, v in row.values.items()
+            if k not in ("id", "from_id", "from_name", "to_id", "to_name")
+        }
+        base = existing.model_dump() if existing is not None else {}
+        data = {**base, **props, "id": tie_id, "from_id": a, "to_id": b}
+        if data.get("intensity") is None:
+            data.pop("intensity", None)
+        if rel == RelType.MEMBER_OF and data.get("role") is None:
+            data.pop("role", None)
+        try:
+            tie = dump.tie_model(rel).model_validate(data)
+        except ValidationError as e:
+            _explain(e, plan, outcome, row.index)
+            return
+        if existing is None:
+            outcome.status = "created"
+            self._new_tie(tie)
+            return
+        before, after = existing.model_dump(mode="json"), tie.model_dump(mode="json")
+        changes = [
+            {"column": plan.header_of(p), "property": p, "old": before.get(p), "new": after.get(p)}
+            for p in after
+            if before.get(p) != after.get(p)
+        ]
+        outcome.changes = changes
+        outcome.status = "updated" if changes else "unchanged"
+        if changes:
+            self.ties[tie.id] = tie
+            self.index.add_tie(tie)
+            self.history.append((rel, tie.id, {"type": rel, **before}, {"type": rel, **after}))
+
+    # -- near-duplicates
+
+    def flag_duplicates(self, rows: list[_Row]) -> None:
+        created = [
+            r
+            for r in rows
+            if r.node is not None
+            and r.outcome.status == "created"
+            and r.node.label in duplicates.DUPLICATE_LABELS
+        ]
+        for label in duplicates.DUPLICATE_LABELS:
+            mine = [r for r in created if r.node is not None and r.node.label == label]
+            if not mine:
+                continue
+            others = sorted(
+                (n.id, n.display_name) for n in self.index.nodes.values() if n.label == label
+            )
+            queries = [(r.node.id, r.node.display_name) for r in mine if r.node is not None]
+            for i, j, score in duplicates.similar_pairs(queries, others):
+                self._flag(mine[i], others[j], score)
+
+    def _flag(self, row: _Row, other: tuple[str, str], score: float) -> None:
+        assert row.node is not None
+        other_id, other_name = other
+        where = "in this file" if other_id in self.index.file_ids else "in the store"
+        row.outcome.warnings.append(
+            Problem(
+                row.plan.header_of(NODE_MODELS[row.node.label].name_property),
+                None,
+                f"looks like '{other_name}' ({other_id}, {where}, similarity {score:.0f}%): "
+                "if it is the same, merge the two after the import",
+            )
+        )
+        a, b = sorted([(row.node.id, row.node.display_name), other])
+        entry = duplicates.Candidate(row.node.label, a[0], a[1], b[0], b[1], score).as_dict()
+        if entry not in self.report.duplicates:
+            self.report.duplicates.append(entry)
+
+
+def _explicit_for(mapping: Mapping[str, Any] | None, table: Table, count: int) -> dict[str, Any]:
+    if not mapping:
+        return {}
+    sheets = mapping.get("sheets", mapping)
+    if not isinstance(sheets, Mapping):
+        raise InvalidValue('The mapping must be {"sheets": {"<sheet>": {...}}}.')
+    if table.name in sheets:
+        return dict(sheets[table.name] or {})
+    if count == 1 and len(sheets) == 1:
+        return dict(next(iter(sheets.values())) or {})
+    return {}
+
+
+def import_file(
+    store: GraphStore,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool = True,
+    mapping: Mapping[str, Any] | None = None,
+    actor: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Read a file and report (dry run) or write its rows; see the module docstring.
+
+    Args:
+        store: the store to compare with and write to.
+        data: the file's bytes (XLSX, CSV or a ZIP of CSV files).
+        filename: its name (the CSV file name may say what it holds).
+        dry_run: only report.
+        mapping: an explicit mapping as in :attr:`ImportReport.mapping`, for some sheets or
+            all of them (``entity``, ``header_row``, ``columns`` header -> property or null).
+        actor: the user name recorded in the history.
+        progress: called with the number of entries written after each batch.
+
+    Returns:
+        The report; ``applied`` tells whether anything was written.
+    """
+    tables = read_tables(data, filename)
+    report = ImportReport(filename, dry_run)
+    csvs = [t for t in tables if t.encoding]
+    if csvs:
+        report.encoding = csvs[0].encoding
+        report.delimiter = csvs[0].delimiter
+    plans: list[_Plan] = []
+    for table in tables:
+        plan, sheet = _plan(table, _explicit_for(mapping, table, len(tables)))
+        report.sheets.append(sheet)
+        if plan is not None:
+            plans.append(plan)
+    if not plans:
+        notes = "; ".join(f"{s.sheet}: {s.note}" for s in report.sheets)
+        raise InvalidValue(f"Nothing to import in {filename}. {notes}.")
+    order = {s.key: k for k, s in enumerate(SHEETS)}
+    plans.sort(key=lambda p: order[p.spec.key])
+    work = _Importer(store, report)
+    rows = {id(p): work._rows(p) for p in plans}
+    node_rows = [r for p in plans if p.spec.label for r in rows[id(p)]]
+    for r in node_rows:
+        work.node_row(r)
+    for r in node_rows:
+        work.link_row(r)
+    for p in plans:
+        if p.spec.rel:
+            for r in rows[id(p)]:
+                work.tie_row(r)
+    work.flag_duplicates(node_rows)
+    position = {t.name: k for k, t in enumerate(tables)}
+    report.rows.sort(key=lambda r: (position[r.sheet], r.row))
+    if dry_run or report.rejected or not (work.nodes or work.ties):
+        return report
+    with store.transaction() as tx:
+        report.written = store.bulk_upsert(
+            list(work.nodes.values()), list(work.ties.values()), actor=actor, progress=progress
+        )
+        dump.record_history(
+            store,
+            tx,
+            [
+                ("import", kind, entity_id, before, after)
+                for kind, entity_id, before, after in work.history
+            ],
+            username=actor,
+        )
+    report.applied = True
+    return report
+
+
+def load_mapping(text: str) -> dict[str, Any]:
+    """A mapping from JSON text: the mapping itself or a whole saved report holding one."""
+    import json
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidValue(f"The mapping is not valid JSON: {e.msg} (line {e.lineno}).") from e
+    if isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+        value = value["mapping"]
+    if not isinstance(value, dict):
+        raise InvalidValue('The mapping must be a JSON object: {"sheets": {...}}.')
+    return value
+
+
+def report_lines(report: ImportReport, limit: int = 200) -> list[str]:
+    """The report as lines of text: the mapping, then every row that is not unchanged."""
+    lines = []
+    for s in report.sheets:
+        if s.entity is None:
+            lines.append(f"Sheet '{s.sheet}': {s.note}")
+            continue
+        cols = ", ".join(f"{h} → {p or '(ignored)'}" for h, p in s.columns.items())
+        lines.append(f"Sheet '{s.sheet}' → {s.entity} (header row {s.header_row}): {cols}")
+    shown = 0
+    hidden = 0
+    for r in report.rows:
+        if r.status == "unchanged" and not r.warnings:
+            continue
+        if shown >= limit:
+            hidden += 1
+            continue
+        shown += 1
+        head = f"{r.sheet} row {r.row}: {r.status}"
+        if r.name:
+            head += f" {r.name}"
+        if r.id and r.status != "rejected":
+            head += f" ({r.id})"
+        lines.append(head)
+        for p in r.problems:
+            where = f"{p.column} ({p.cell})" if p.cell else (p.column or "row")
+            lines.append(f"    ✗ {where}: {p.message}")
+        for c in r.changes:
+            lines.append(f"    {c['column']}: {c['old']!r} → {c['new']!r}")
+        for p in r.warnings:
+            lines.append(f"    ! {p.column or 'row'}: {p.message}")
+    if hidden:
+        lines.append(f"... and {hidden} more rows (write them all with --report FILE).")
+    return lines

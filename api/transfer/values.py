@@ -1,0 +1,192 @@
+"""Cell values as the model's types: text, whole numbers, dates, lists and vocabulary codes.
+
+Every parser returns the value and, where it had to guess, a warning; a value it cannot
+read raises :class:`CellError` with a message that says what to write instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from rapidfuzz import process
+
+from api.transfer.columns import VOCABULARIES, norm
+from api.transfer.reader import as_text, is_blank
+from graph_schema.vocab import label_for
+
+__all__ = [
+    "CellError",
+    "name_key",
+    "parse_date",
+    "parse_int",
+    "parse_list",
+    "parse_text",
+    "parse_vocab",
+    "split_refs",
+    "comma_parts",
+]
+
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_THOUSANDS = re.compile(r"^\d{1,3}([. ]\d{3})+$")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+class CellError(ValueError):
+    """A cell whose value cannot be read; the message says what to write instead."""
+
+
+def name_key(text: str) -> str:
+    """A name compared without case and extra spaces (entries are matched by it).
+
+    Examples:
+        >>> name_key("  Caritas   Lindenau ") == name_key("caritas lindenau")
+        True
+    """
+    return " ".join(text.casefold().split())
+
+
+def parse_text(value: Any) -> str | None:
+    """Text without leading, trailing and repeated spaces; None for an empty cell.
+
+    A ``'`` before a formula start (``'=``, ``'+``, ``'-``, ``'@``), which exports and
+    spreadsheet programs put there to keep a cell text, is removed.
+
+    Examples:
+        >>> parse_text("  AWO   Lindenau "), parse_text("'+49 0000 1")
+        ('AWO Lindenau', '+49 0000 1')
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        value = value[1:]
+    lines = [_SPACES.sub(" ", line).strip() for line in as_text(value).strip().splitlines()]
+    return "\n".join(lines)
+
+
+def parse_int(value: Any) -> int | None:
+    """A whole number; German thousands separators (``12.000``) are accepted.
+
+    Examples:
+        >>> parse_int("12.000"), parse_int(3.0), parse_int(" 7 ")
+        (12000, 3, 7)
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"{value!r} is not a whole number: write e.g. 12000")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = as_text(value).strip()
+    if _THOUSANDS.match(text):
+        text = re.sub(r"[. ]", "", text)
+    try:
+        return int(text)
+    except ValueError:
+        raise CellError(f"'{text}' is not a whole number: write e.g. 12000") from None
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """A date from a date cell, ``31.12.2024``, ``2024-12-31``, ``31/12/2024`` or ``31.12.24``.
+
+    A year alone (``1998``) is taken as 1 January of that year, with a warning.
+
+    Examples:
+        >>> parse_date("31.12.2024")[0], parse_date("2024-12-31")[0], parse_date("31/12/2024")[0]
+        (datetime.date(2024, 12, 31), datetime.date(2024, 12, 31), datetime.date(2024, 12, 31))
+        >>> parse_date("1998")
+        (datetime.date(1998, 1, 1), 'only a year was given: 01.01.1998 was used')
+    """
+    if is_blank(value):
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    text = as_text(value).strip()
+    if _YEAR.match(text):
+        return dt.date(int(text), 1, 1), f"only a year was given: 01.01.{text} was used"
+    candidate = text.split("T")[0].split(" ")[0]
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(candidate, fmt).date(), None
+        except ValueError:
+            continue
+    raise CellError(f"'{text}' is not a date: write it as 31.12.2024 or 2024-12-31")
+
+
+def parse_list(value: Any) -> list[str]:
+    """Several values in one cell, separated by ``,``, ``;``, ``|`` or line breaks.
+
+    Examples:
+        >>> parse_list("de, ar; uk")
+        ['de', 'ar', 'uk']
+    """
+    if is_blank(value):
+        return []
+    parts = re.split(r"[,;|\n]", as_text(value))
+    out: list[str] = []
+    for part in parts:
+        text = parse_text(part)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def split_refs(value: Any) -> list[str]:
+    """Names or ids in a link cell, separated by ``;``, ``|`` or line breaks.
+
+    A part with commas may be one name ("Kultur, Religion und Sport") or several
+    ("Wohnen, Gesundheit"); :func:`comma_parts` splits it when it is not one name.
+
+    Examples:
+        >>> split_refs("Caritas, Region Nord; AWO")
+        ['Caritas, Region Nord', 'AWO']
+    """
+    if is_blank(value):
+        return []
+    out: list[str] = []
+    for part in re.split(r"[;|\n]", as_text(value)):
+        item = parse_text(part)
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+def comma_parts(text: str) -> list[str]:
+    """The comma-separated parts of a link cell's part.
+
+    Examples:
+        >>> comma_parts("Wohnen, Gesundheit")
+        ['Wohnen', 'Gesundheit']
+    """
+    return [p for p in (parse_text(x) for x in text.split(",")) if p]
+
+
+def parse_vocab(value: Any, vocabulary: str) -> str | None:
+    """A vocabulary code from its code, German or English term or a usual synonym.
+
+    Examples:
+        >>> parse_vocab("Wohlfahrtsverband", "organisation_kind")
+        'welfare_association'
+        >>> parse_vocab(" mso ", "organisation_kind")
+        'migrant_organisation'
+    """
+    if is_blank(value):
+        return None
+    terms = VOCABULARIES[vocabulary]
+    text = parse_text(value) or ""
+    code = terms.get(norm(text))
+    if code is not None:
+        return code
+    codes = list(dict.fromkeys(terms.values()))
+    names = [label_for(c) for c in codes]
+    hint = ""
+    best = process.extractOne(text, names, score_cutoff=75)
+    if best is not None:
+        hint = f" (did you mean '{best[0]}'?)"
+    raise CellError(f"unknown value '{text}'{hint}: use one of {', '.join(names)}")

@@ -1,0 +1,518 @@
+"""The pages of each kind of entry: list (search, filters, paging), detail, create, edit,
+delete and history. One description per section; the routes are built from it.
+
+Permissions are the API's own (:mod:`api.permissions`), so a page shows an edit control
+exactly where the API would accept the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.permissions import check_node_change, hidden_person_fields, owned_ids
+from api.routes.resources import history_out, within_total
+from api.security import Forbidden, Role, User
+from api.web import lookups
+from api.web.forms import form_fields, parse_form, raw_values
+from api.web.i18n import N_
+from api.web.render import WebRoute, gettext_for, page_user, render
+from api.web.session import check_csrf
+from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
+from graph_schema.model import NodeLabel, RelType
+from graph_schema.store import GraphStore
+from graph_schema.vocab import BodyKind
+
+__all__ = ["SECTIONS", "Section", "can_change", "router", "section_of"]
+
+PAGE_SIZE = 25
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    label: NodeLabel
+    title: str
+    singular: str
+    filters: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "organisationen",
+        NodeLabel.ORGANISATION,
+        N_("Organisationen"),
+        N_("Organisation"),
+        ("kind", "area", "field"),
+        ("name", "kind", "short_name", "website"),
+    ),
+    Section(
+        "angebote",
+        NodeLabel.OFFER,
+        N_("Angebote"),
+        N_("Angebot"),
+        ("area", "field", "target_group", "programme"),
+        ("title", "programme", "languages", "starts_on", "ends_on"),
+    ),
+    Section(
+        "personen",
+        NodeLabel.PERSON,
+        N_("Personen"),
+        N_("Person"),
+        (),
+        ("name", "function", "email", "phone"),
+    ),
+    Section("gremien", NodeLabel.BODY, N_("Gremien"), N_("Gremium"), ("kind",), ("name", "kind")),
+    Section(
+        "gebiete",
+        NodeLabel.AREA,
+        N_("Gebiete"),
+        N_("Gebiet"),
+        ("kind",),
+        ("name", "kind", "population", "id"),
+    ),
+    Section(
+        "handlungsfelder",
+        NodeLabel.FIELD,
+        N_("Handlungsfelder"),
+        N_("Handlungsfeld"),
+        (),
+        ("name_de", "name_en"),
+    ),
+)
+
+_BY_LABEL = {s.label: s for s in SECTIONS}
+
+#: filter name -> (query parameter, store keyword)
+_FILTERS = {
+    "kind": ("art", "kind"),
+    "area": ("gebiet", "area"),
+    "field": ("feld", "field"),
+    "target_group": ("zielgruppe", "target_group"),
+    "programme": ("programm", "programme"),
+}
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+def section_of(label: NodeLabel | str) -> Section | None:
+    """The section that shows entries of ``label`` (None: no page of its own)."""
+    try:
+        return _BY_LABEL.get(NodeLabel(label))
+    except ValueError:
+        return None
+
+
+def entity_url(label: NodeLabel | str, node_id: str) -> str | None:
+    section = section_of(label)
+    return f"/{section.slug}/{node_id}" if section else None
+
+
+def can_change(store: GraphStore, user: User, label: NodeLabel, node_id: str | None) -> bool:
+    """Whether the API would let ``user`` create (``node_id`` None) or change this entry."""
+    if user.role == Role.VIEWER:
+        return False
+    try:
+        check_node_change(store, user, label, node_id)
+    except Forbidden:
+        return False
+    return True
+
+
+def _store(request: Request) -> GraphStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def _visible(store: GraphStore, user: User, node: Any) -> dict[str, Any]:
+    data = node.model_dump(mode="json")
+    if node.label == NodeLabel.PERSON:
+        for prop in hidden_person_fields(store, user, node.id):
+            data.pop(prop, None)
+    return data
+
+
+def _filter_options(store: GraphStore, section: Section, lang: str) -> dict[str, Any]:
+    from api.web.labels import choices_for
+
+    options: dict[str, Any] = {}
+    for name in section.filters:
+        if name == "kind":
+            options[name] = choices_for(section.label, "kind", lang)
+        elif name == "area":
+            options[name] = lookups.choices(store, NodeLabel.AREA, lang)
+        elif name == "field":
+            options[name] = lookups.choices(store, NodeLabel.FIELD, lang)
+        elif name == "target_group":
+            options[name] = lookups.choices(store, NodeLabel.TARGET_GROUP, lang)
+        else:
+            options[name] = None  # free text
+    return options
+
+
+def _build(section: Section) -> None:  # noqa: C901 - one closure per page
+    label = section.label
+    base = f"/{section.slug}"
+
+    @router.get(base, name=f"{section.slug}-list")
+    def list_page(
+        request: Request,
+        user: PageUser,
+        q: Annotated[str | None, Query(max_length=200)] = None,
+        art: Annotated[str | None, Query(max_length=60)] = None,
+        gebiet: Annotated[str | None, Query(max_length=100)] = None,
+        feld: Annotated[str | None, Query(max_length=100)] = None,
+        zielgruppe: Annotated[str | None, Query(max_length=100)] = None,
+        programm: Annotated[str | None, Query(max_length=100)] = None,
+        sortierung: Annotated[str | None, Query(max_length=40)] = None,
+        seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> Response:
+        store = _store(request)
+        given = {
+            "kind": art,
+            "area": gebiet,
+            "field": feld,
+            "target_group": zielgruppe,
+            "programme": programm,
+        }
+        kwargs: dict[str, Any] = {}
+        for name in section.filters:
+            value = (given.get(name) or "").strip() or None
+            if value is None:
+                continue
+            if name == "programme":
+                kwargs["filters"] = {"programme": value}
+            else:
+                kwargs[name] = value
+        sort = sortierung if sortierung and sortierung.lstrip("-") in section.columns else None
+        if sort and sort.lstrip("-") in ("languages",):
+            sort = None
+        offset = (seite - 1) * PAGE_SIZE
+        items, total = within_total(
+            lambda limit, offset: _page(store, label, q, sort, kwargs, limit, offset),
+            PAGE_SIZE,
+            offset,
+        )
+        hide_all = not user.sees_personal_data
+        own = owned_ids(store, user) if label == NodeLabel.PERSON and hide_all else set()
+        rows = []
+        for node in items:
+            data = node.model_dump(mode="json")
+            if label == NodeLabel.PERSON and hide_all and node.id not in own:
+                for prop in node.personal_properties:
+                    data.pop(prop, None)
+            rows.append(data)
+        columns = list(section.columns)
+        if label == NodeLabel.PERSON and hide_all and not own:
+            columns = [c for c in columns if c not in ("email", "phone")]
+        pages = max(1, -(-total // PAGE_SIZE))
+        council = None
+        if label == NodeLabel.BODY:
+            found = store.list(NodeLabel.BODY, kind=BodyKind.PROJECT_COUNCIL.value, limit=1)
+            council = found.items[0] if found.items else None
+        return render(
+            request,
+            "entity_list.html",
+            {
+                "section": section,
+                "rows": rows,
+                "columns": columns,
+                "total": total,
+                "page": seite,
+                "pages": pages,
+                "q": q or "",
+                "selected": {
+                    "kind": art or "",
+                    "area": gebiet or "",
+                    "field": feld or "",
+                    "target_group": zielgruppe or "",
+                    "programme": programm or "",
+                },
+                "filter_params": {k: v[0] for k, v in _FILTERS.items()},
+                "options": _filter_options(store, section, user.language),
+                "sort": sort or "",
+                "can_create": can_change(store, user, label, None),
+                "council": council,
+            },
+        )
+
+    @router.get(base + "/neu", name=f"{section.slug}-new")
+    def new_page(request: Request, user: PageUser) -> Response:
+        store = _store(request)
+        if not can_change(store, user, label, None):
+            raise Forbidden("create")
+        return _form(request, user, section, None, {}, {}, "")
+
+    @router.post(base + "/neu")
+    async def create(request: Request) -> Response:
+        form = await request.form()
+        user = await run_in_threadpool(page_user, request)
+        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        raw = {k: str(v)[:6000] for k, v in form.items() if k != "csrf_token"}
+        return await run_in_threadpool(_save, request, user, section, None, raw)
+
+    @router.get(base + "/{node_id}", name=f"{section.slug}-detail")
+    def detail_page(request: Request, user: PageUser, node_id: str) -> Response:
+        store = _store(request)
+        node = store.get(label, node_id)
+        return render(request, "entity_detail.html", _detail(store, user, section, node))
+
+    @router.get(base + "/{node_id}/bearbeiten", name=f"{section.slug}-edit")
+    def edit_page(request: Request, user: PageUser, node_id: str) -> Response:
+        store = _store(request)
+        node = store.get(label, node_id)
+        if not can_change(store, user, label, node_id):
+            raise Forbidden("edit")
+        return _form(request, user, section, node, raw_values(_visible(store, user, node)), {}, "")
+
+    @router.post(base + "/{node_id}/bearbeiten")
+    async def update(request: Request, node_id: str) -> Response:
+        form = await request.form()
+        user = await run_in_threadpool(page_user, request)
+        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        raw = {k: str(v)[:6000] for k, v in form.items() if k != "csrf_token"}
+        return await run_in_threadpool(_save, request, user, section, node_id, raw)
+
+    @router.get(base + "/{node_id}/loeschen", name=f"{section.slug}-delete")
+    def delete_page(request: Request, user: PageUser, node_id: str) -> Response:
+        store = _store(request)
+        node = store.get(label, node_id)
+        if not can_change(store, user, label, node_id):
+            raise Forbidden("delete")
+        return render(request, "entity_delete.html", {"section": section, "node": node})
+
+    @router.post(base + "/{node_id}/loeschen")
+    async def delete(request: Request, node_id: str) -> Response:
+        form = await request.form()
+        user = await run_in_threadpool(page_user, request)
+        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+
+        def run() -> None:
+            store = _store(request)
+            store.get(label, node_id)
+            check_node_change(store, user, label, node_id)
+            store.delete(label, node_id, actor=user.username)
+
+        await run_in_threadpool(run)
+        return RedirectResponse(f"{base}?geloescht=1", status_code=303)
+
+    @router.get(base + "/{node_id}/verlauf", name=f"{section.slug}-history")
+    def history_page(
+        request: Request,
+        user: PageUser,
+        node_id: str,
+        seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    ) -> Response:
+        store = _store(request)
+        size = 50
+        entries, total = within_total(
+            lambda limit, offset: store.audit.list(entity_id=node_id, limit=limit, offset=offset),
+            size,
+            (seite - 1) * size,
+        )
+        node = None
+        try:
+            node = store.get(label, node_id)
+        except NotFound:
+            if total == 0:
+                raise
+        items = history_out(store, user, entries)
+        for item in items:
+            item["changes"] = _changes(item.get("before"), item.get("after"))
+        return render(
+            request,
+            "entity_history.html",
+            {
+                "section": section,
+                "node": node,
+                "node_id": node_id,
+                "items": items,
+                "total": total,
+                "page": seite,
+                "pages": max(1, -(-total // size)),
+            },
+        )
+
+
+def _page(
+    store: GraphStore,
+    label: NodeLabel,
+    q: str | None,
+    sort: str | None,
+    kwargs: dict[str, Any],
+    limit: int,
+    offset: int,
+) -> tuple[list[Any], int]:
+    page = store.list(label, q=q or None, sort=sort, limit=limit, offset=offset, **kwargs)
+    return page.items, page.total
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Properties whose value differs: (name, before, after)."""
+    before, after = before or {}, after or {}
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        if key in ("id", "type"):
+            continue
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            rows.append({"name": key, "before": old, "after": new})
+    return rows
+
+
+def _detail(store: GraphStore, user: User, section: Section, node: Any) -> dict[str, Any]:
+    label = section.label
+    data = _visible(store, user, node)
+    ties = []
+    for tie, direction, other_label, other_name in store.ties_with_names(node.id):  # type: ignore[attr-defined]
+        other_id = tie.to_id if direction == "out" else tie.from_id
+        props = tie.model_dump(mode="json", exclude={"id", "from_id", "to_id", "since", "until"})
+        ties.append(
+            {
+                "id": tie.id,
+                "type": str(tie.type),
+                "direction": direction,
+                "other_id": other_id,
+                "other_label": str(other_label),
+                "other_name": other_name or other_id,
+                "other_url": entity_url(other_label, other_id),
+                "since": tie.since,
+                "until": tie.until,
+                "ended": tie.until is not None and tie.until < _today(),
+                "properties": {k: v for k, v in props.items() if v not in (None, "")},
+            }
+        )
+    ties.sort(key=lambda t: (t["type"], t["direction"], t["ended"], str(t["other_name"]).lower()))
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for t in ties:
+        # a cooperation reads the same from both ends: one group, whoever recorded it
+        side = "out" if t["type"] == RelType.COOPERATES_WITH else t["direction"]
+        groups.setdefault((t["type"], side), []).append(t)
+    for items in groups.values():
+        items.sort(key=lambda t: (t["ended"], str(t["other_name"]).lower()))
+    members = []
+    if label == NodeLabel.BODY:
+        for t in ties:
+            if t["type"] == RelType.MEMBER_OF and t["direction"] == "in":
+                represents = []
+                if t["other_label"] == NodeLabel.PERSON:
+                    reps = store.list_ties(RelType.REPRESENTS, from_id=t["other_id"])
+                    for r in reps:  # type: ignore[attr-defined]
+                        try:
+                            org = store.get(NodeLabel.ORGANISATION, r.to_id)
+                        except NotFound:
+                            continue
+                        represents.append({"id": org.id, "name": org.display_name})
+                members.append({**t, "represents": represents})
+        order = {"chair": 0, "deputy": 1, "member": 2, "advisory": 3, "guest": 4}
+        members.sort(
+            key=lambda m: (
+                m["ended"],
+                order.get(str(m["properties"].get("role")), 9),
+                str(m["other_name"]).lower(),
+            )
+        )
+    return {
+        "section": section,
+        "node": node,
+        "data": data,
+        "groups": groups,
+        "members": members,
+        "can_edit": can_change(store, user, label, node.id),
+        "hidden": [p for p in getattr(node, "personal_properties", ()) if p not in data],
+    }
+
+
+def _today() -> Any:
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def _form(
+    request: Request,
+    user: User,
+    section: Section,
+    node: Any,
+    values: dict[str, str],
+    errors: dict[str, str],
+    message: str,
+    status: int = 200,
+) -> Response:
+    hidden: tuple[str, ...] = ()
+    if node is not None and section.label == NodeLabel.PERSON:
+        hidden = hidden_person_fields(_store(request), user, node.id)
+    fields = [
+        f
+        for f in form_fields(section.label, user.language, with_id=node is None)
+        if f.name not in hidden
+    ]
+    return render(
+        request,
+        "entity_form.html",
+        {
+            "section": section,
+            "node": node,
+            "fields": fields,
+            "values": values,
+            "errors": errors,
+            "message": message,
+        },
+        status=status,
+    )
+
+
+def _save(
+    request: Request, user: User, section: Section, node_id: str | None, raw: dict[str, str]
+) -> Response:
+    """Validate and write; on any problem the form again with what was typed."""
+    from api.routes.resources import _PARTNER_LINK
+
+    store = _store(request)
+    label = section.label
+    _ = gettext_for(user.language)
+    node = store.get(label, node_id) if node_id else None
+    check_node_change(store, user, label, node_id)
+    hidden: tuple[str, ...] = ()
+    if node is not None and label == NodeLabel.PERSON:
+        hidden = hidden_person_fields(store, user, node.id)
+    data, errors = parse_form(label, raw, _, creating=node is None)
+    for prop in hidden:  # fields the user cannot see are never changed from the form
+        data.pop(prop, None)
+    message = ""
+    if not errors:
+        try:
+            if node is None:
+                data = {k: v for k, v in data.items() if v not in (None, [])}
+                if user.role == Role.PARTNER and user.organisation_id:
+                    rel, outgoing = _PARTNER_LINK[label]
+                    saved = store.create_linked(
+                        label,
+                        data,
+                        rel,
+                        user.organisation_id,
+                        outgoing=outgoing,
+                        actor=user.username,
+                    )
+                else:
+                    saved = store.create(label, data, actor=user.username)
+            else:
+                saved = store.update(label, node.id, data, actor=user.username)
+            return RedirectResponse(f"/{section.slug}/{saved.id}?gespeichert=1", status_code=303)
+        except AlreadyExists:
+            errors["id"] = _("Diese Kennung ist schon vergeben: bitte eine andere wählen.")
+        except (InvalidValue, InvalidRelationship) as e:
+            message = _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": e.message}
+    if errors and not message:
+        message = _("Bitte prüfen Sie die markierten Felder.")
+    return _form(request, user, section, node, raw, errors, message, status=422)
+
+
+for _section in SECTIONS:
+    _build(_section)

@@ -1,0 +1,145 @@
+"""Times the spreadsheet import, the exports and backup/restore on the embedded store.
+
+1. A store is filled with the demo region at the 3,000-organisation tier.
+2. A 10,000-row XLSX of new organisations (each with its area, so 10,000 ties too) is
+   written, then imported: dry run, real run (one transaction), and the same file again
+   (everything unchanged, nothing written).
+3. The full export (everything, all dates) in every format, and backup, restore into an
+   empty store and backup again (checked to be identical).
+
+Run with ``python -m benchmarks.bench_transfer`` (``--size``, ``--rows`` to change the
+tier); the numbers are printed and written to ``benchmarks/transfer-results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+HERE = Path(__file__).parent
+T = TypeVar("T")
+
+_WORDS = (
+    "Brücke Horizont Sonnenblume Miteinander Zukunft Begegnung Lotse Anker Kompass Nachbarn "
+    "Vielfalt Heimat Weltoffen Regenbogen Hafen Garten Werkstatt Kreis Forum Treffpunkt"
+).split()
+_KINDS = ("Verein", "Initiative", "MSO", "Bildungsträger", "Religionsgemeinschaft", "Sonstige")
+
+
+def _timed(fn: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    value = fn()
+    return value, round(time.perf_counter() - started, 3)
+
+
+def spreadsheet(rows: int, areas: list[str]) -> bytes:
+    """An "Organisationen" workbook of ``rows`` new organisations, German headers."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet("Organisationen")
+    ws.append(["Name", "Art", "E-Mail", "Telefon", "Gegründet", "Gebiete"])
+    for i in range(rows):
+        a, b = _WORDS[i % len(_WORDS)], _WORDS[(i // len(_WORDS)) % len(_WORDS)]
+        ws.append(
+            [
+                f"{a}-{b} Netzwerk {i + 1}",
+                _KINDS[i % len(_KINDS)],
+                f"kontakt{i}@example.org",
+                f"0000 {i:06d}",
+                f"{1 + i % 28:02d}.{1 + i % 12:02d}.{1960 + i % 60}",
+                areas[i % len(areas)],
+            ]
+        )
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def run(size: int, rows: int) -> dict[str, Any]:
+    from api.transfer import backup, exporter, importer
+    from graph_schema.demo import generate_region
+    from graph_schema.model import NodeLabel
+    from graph_schema.store import open_ladybug
+
+    work = Path(tempfile.mkdtemp(prefix="netzwerkatlas-bench-transfer-"))
+    result: dict[str, Any] = {"organisations": size, "rows": rows}
+    try:
+        store = open_ladybug(work / "a")
+        store.init()
+        region = generate_region(size=size, today=dt.date(2025, 1, 15))
+        store.bulk_upsert(
+            [n for items in region.nodes.values() for n in items],
+            [t for items in region.ties.values() for t in items],
+        )
+        result["nodes"] = sum(len(v) for v in region.nodes.values())
+        result["ties"] = sum(len(v) for v in region.ties.values())
+
+        # exports first, of the region as generated
+        data, result["export_collect_s"] = _timed(lambda: exporter.collect(store))
+        for fmt in exporter.FORMATS:
+            raw, seconds = _timed(lambda fmt=fmt: exporter.export(data, fmt))
+            result[f"export_{fmt}_s"] = seconds
+            result[f"export_{fmt}_mb"] = round(len(raw) / 2**20, 2)
+
+        buf = io.BytesIO()
+        _, result["backup_s"] = _timed(lambda: backup.write_backup(store, buf))
+        first = buf.getvalue()
+        result["backup_mb"] = round(len(first) / 2**20, 2)
+        parsed, result["backup_read_s"] = _timed(lambda: backup.read_backup(io.BytesIO(first)))
+        other = open_ladybug(work / "b")
+        other.init()
+        _, result["restore_s"] = _timed(lambda: backup.restore(other, parsed))
+        again = io.BytesIO()
+        backup.write_backup(other, again)
+        result["backup_identical"] = again.getvalue() == first
+        other.close()
+
+        # the 10,000-row import
+        areas = [n.display_name for n in region.nodes[NodeLabel.AREA]][:10]
+        sheet, result["xlsx_write_s"] = _timed(lambda: spreadsheet(rows, areas))
+        result["xlsx_mb"] = round(len(sheet) / 2**20, 2)
+        dry, result["import_dry_run_s"] = _timed(
+            lambda: importer.import_file(store, sheet, "bench.xlsx", dry_run=True)
+        )
+        real, result["import_s"] = _timed(
+            lambda: importer.import_file(store, sheet, "bench.xlsx", dry_run=False)
+        )
+        second, result["import_again_s"] = _timed(
+            lambda: importer.import_file(store, sheet, "bench.xlsx", dry_run=False)
+        )
+        result["import_counts"] = real.counts
+        result["import_again_counts"] = second.counts
+        result["import_applied"] = real.applied
+        result["organisations_after"] = store.counts()["Organisation"]
+        store.close()
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        assert dry.counts["created"] == rows, dry.summary()
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=3_000, help="organisations of the region")
+    parser.add_argument("--rows", type=int, default=10_000, help="rows of the imported XLSX")
+    args = parser.parse_args()
+    result = run(args.size, args.rows)
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    (HERE / "transfer-results.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

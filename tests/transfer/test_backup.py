@@ -1,0 +1,119 @@
+"""Backup and restore: complete, versioned, byte-identical round trips on both backends."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from api.transfer import backup
+from graph_schema.errors import AlreadyExists, InvalidValue
+from graph_schema.store import GraphStore, open_ladybug
+from graph_schema.store.records import StoredToken
+from tests.transfer.conftest import fill, fresh_like
+
+
+def _backup(store: GraphStore) -> bytes:
+    buf = io.BytesIO()
+    backup.write_backup(store, buf)
+    return buf.getvalue()
+
+
+def _restore(store: GraphStore, data: bytes, **kw: bool) -> None:
+    backup.restore(store, backup.read_backup(io.BytesIO(data)), **kw)
+
+
+def test_backup_restore_backup_is_identical(store: GraphStore, tmp_path: Path) -> None:
+    fill(store)
+    store.accounts.add_token(StoredToken("hash-1", "admin", "api", 2**40))
+    first = _backup(store)
+    counts_before = store.counts()
+    accounts_before = store.accounts.list()
+    history_before = store.audit.list(limit=10_000)[1]
+
+    target = fresh_like(store, tmp_path, "other")
+    try:
+        _restore(target, first)
+        assert _backup(target) == first
+        assert target.counts() == counts_before
+        assert target.accounts.list() == accounts_before
+        assert target.audit.list(limit=10_000)[1] == history_before
+        assert target.get_setting("demo_loaded") == "2025-01-15T00:00:00Z size=60"
+        assert target.accounts.get_token("hash-1") is None  # tokens are not backed up
+    finally:
+        if target is not store:
+            target.close()
+
+
+def test_backup_is_versioned_and_complete(store: GraphStore) -> None:
+    fill(store)
+    lines = _backup(store).decode().splitlines()
+    header = backup.json.loads(lines[0])
+    assert header["format"] == "netzwerkatlas-backup"
+    assert header["format_version"] == backup.FORMAT_VERSION
+    assert header["schema_version"] == store.schema_version()
+    kinds = {backup.json.loads(line).get("kind") for line in lines[1:]}
+    assert kinds == {"node", "tie", "record", "end"}
+    tables = {backup.json.loads(x).get("table") for x in lines[1:]}
+    assert {"Account", "AuditEntry", "StoreSetting", "SchemaMigration"} <= tables
+    assert "AccessToken" not in tables
+
+
+def test_restore_refuses_a_store_with_data_unless_replace(store: GraphStore) -> None:
+    fill(store)
+    data = _backup(store)
+    with pytest.raises(AlreadyExists, match="--replace"):
+        _restore(store, data)
+    store.accounts.add_token(StoredToken("hash-2", "admin", "api", 2**40))
+    store.create("Area", {"id": "extra", "name": "Nicht im Backup", "kind": "district"})
+    _restore(store, data, replace=True)
+    assert _backup(store) == data
+    assert store.accounts.get_token("hash-2") is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b.replace(b'"Organisation"', b'"Organisatiox"', 1),
+        lambda b: b.replace(b"netzwerkatlas-backup", b"something-else", 1),
+        lambda b: b"",
+    ],
+)
+def test_a_damaged_backup_is_refused_and_nothing_written(
+    store: GraphStore, tmp_path: Path, damage
+) -> None:  # type: ignore[no-untyped-def]
+    fill(store)
+    data = damage(_backup(store))
+    target = fresh_like(store, tmp_path, "other")
+    try:
+        with pytest.raises(InvalidValue):
+            _restore(target, data)
+        assert sum(target.counts().values()) == 0
+    finally:
+        if target is not store:
+            target.close()
+
+
+@pytest.mark.neo4j
+def test_ladybug_to_neo4j_and_back(_neo4j_store: GraphStore, tmp_path: Path) -> None:
+    source = open_ladybug(tmp_path / "source")
+    source.init()
+    fill(source)
+    first = _backup(source)
+    source.close()
+
+    neo = _neo4j_store
+    neo.backend.run("MATCH (n) DETACH DELETE n")
+    neo.init()
+    try:
+        _restore(neo, first)
+        assert _backup(neo) == first
+        back = open_ladybug(tmp_path / "back")
+        back.init()
+        _restore(back, _backup(neo))
+        assert _backup(back) == first
+        back.close()
+    finally:
+        neo.backend.run("MATCH (n) DETACH DELETE n")

@@ -1,0 +1,66 @@
+"""The transfer commands as a user runs them: real processes, the embedded store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+
+from tests.transfer.conftest import DATA
+
+ROOT = Path(__file__).parents[2]
+
+
+def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETZWERKATLAS_")}
+    env.update({"NETZWERKATLAS_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_import_export_backup_restore(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    messy = _run(data, "import", str(DATA / "messy.xlsx"), "--report", str(tmp_path / "r.json"))
+    assert messy.returncode == 1
+    assert messy.stderr.count("\n") == 1 and "nothing was written" in messy.stderr
+    assert "Organisationen row 7: rejected" in messy.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["counts"]["rejected"] == 10
+
+    dry = _run(data, "import", str(DATA / "clean.xlsx"), "--dry-run")
+    assert dry.returncode == 0 and "Dry run: 23 created" in dry.stdout
+    real = _run(data, "import", str(DATA / "clean.xlsx"))
+    assert real.returncode == 0 and "Imported: 23 created" in real.stdout
+    again = _run(data, "import", str(DATA / "clean.xlsx"))
+    assert "Nothing to change: 0 created, 0 updated, 23 unchanged" in again.stdout
+
+    out = _run(data, "export", str(tmp_path / "net.graphml"))
+    assert out.returncode == 0, out.stderr
+    g = nx.read_graphml(tmp_path / "net.graphml")
+    assert g.number_of_nodes() == 24
+    out = _run(data, "export", "--format", "csv", str(tmp_path / "net.zip"), "--no-personal")
+    assert out.returncode == 0, out.stderr
+    bad = _run(data, "export", str(tmp_path / "net.doc"))
+    assert bad.returncode == 1 and "Unknown format" in bad.stderr
+
+    assert _run(data, "backup", str(tmp_path / "b.jsonl")).returncode == 0
+    refused = _run(data, "restore", str(tmp_path / "b.jsonl"))
+    assert refused.returncode == 1 and "--replace" in refused.stderr
+    other = tmp_path / "other"
+    assert _run(other, "restore", str(tmp_path / "b.jsonl")).returncode == 0
+    assert _run(other, "backup", str(tmp_path / "b2.jsonl")).returncode == 0
+    assert (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "b2.jsonl").read_bytes()
+
+    html = _run(data, "report", str(tmp_path / "bericht.html"), "--compare-to", "2020-01-01")
+    assert html.returncode == 0, html.stderr
+    assert "Netzwerkbericht" in (tmp_path / "bericht.html").read_text()

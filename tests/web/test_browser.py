@@ -1,0 +1,448 @@
+"""The UI in a real browser: Debian's Chromium, driven by Playwright, against the app
+running as a real server process on 127.0.0.1.
+
+Every page is watched: a JavaScript dialog (an injected script running), a page error, a
+Content-Security-Policy report, or any request to a host other than 127.0.0.1 fails the
+test. Screenshots go to ``test-artifacts/screenshots/``, timings to
+``test-artifacts/browser-timings.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = os.environ.get("NETZWERKATLAS_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+XSS = "<img src=x onerror=alert(1)>"
+TIMINGS: dict[str, float] = {}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def admin_password(self) -> str:
+        return (self.data_dir / "initial-admin-password").read_text().strip()
+
+
+def _start(data_dir: Path, *, demo_size: int = 150, log_name: str = "server") -> Server:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NETZWERKATLAS_DATA_DIR": str(data_dir),
+        "NETZWERKATLAS_DEMO_SIZE": str(demo_size),
+        "NETZWERKATLAS_LOG_LEVEL": "warning",
+    }
+    log = data_dir.parent / f"{log_name}.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/api/health", timeout=2) as r:
+                if r.status == 200:
+                    return Server(url, data_dir, process, log)
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("the server did not start in time")
+
+
+def _stop(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("browser") / "data"
+    s = _start(data)
+    yield s
+    _stop(s)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: apt-get install chromium")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Watch:
+    """What a page did that it must not: leave the host, open a dialog, throw."""
+
+    foreign: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert not self.foreign, f"requests to other hosts: {self.foreign}"
+        assert not self.dialogs, f"a script opened a dialog: {self.dialogs}"
+        assert not self.errors, f"errors in the page: {self.errors}"
+
+
+def _context(browser: object, watch: Watch, **kw: object):  # type: ignore[no-untyped-def]
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 1400, "height": 900}, locale="de-DE", accept_downloads=True, **kw
+    )
+
+    def route(r):  # type: ignore[no-untyped-def]
+        host = urlsplit(r.request.url).hostname
+        scheme = urlsplit(r.request.url).scheme
+        if scheme in ("data", "blob", "about", "file") or host == "127.0.0.1":
+            r.continue_()
+        else:
+            watch.foreign.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+
+    def on_page(page):  # type: ignore[no-untyped-def]
+        page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: watch.errors.append(str(e)))
+        page.on(
+            "console",
+            # a form shown again with its errors answers 422: expected, not a page error
+            lambda m: (
+                watch.errors.append(m.text)
+                if m.type == "error" and "status of 4" not in m.text
+                else None
+            ),
+        )
+
+    context.on("page", on_page)
+    return context
+
+
+def _sign_in(page, server: Server, username: str = "admin", password: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/")
+    assert "/login" in page.url
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password or server.admin_password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(server.url + "/")
+
+
+def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def _wait_network(page) -> int:  # type: ignore[no-untyped-def]
+    page.wait_for_selector("body[data-network-ready]", timeout=90_000)
+    return int(page.get_attribute("body", "data-network-ready"))
+
+
+def _axe(page) -> list[str]:  # type: ignore[no-untyped-def]
+    # evaluated through the DevTools protocol: the page's CSP (rightly) refuses inline tags
+    page.evaluate(AXE.read_text() + "\n;0")
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.map(v => v.id + ' (' + v.impact + '): ' +
+                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }"""
+    )
+    return list(result)
+
+
+MAIN_PAGES = {
+    "start": "/",
+    "organisationen": "/organisationen",
+    "organisation": "/organisationen/org-00001",
+    "angebote": "/angebote",
+    "personen": "/personen",
+    "gremien": "/gremien",
+    "projektrat": "/gremien/bod-00001",
+    "gebiete": "/gebiete",
+    "handlungsfelder": "/handlungsfelder",
+    "neue-organisation": "/organisationen/neu",
+    "netzwerk": "/netzwerk",
+    "netzwerk-projektrat": "/netzwerk?ansicht=projektrat",
+    "netzwerk-luecken": "/netzwerk?ansicht=luecken",
+    "netzwerk-ego": "/netzwerk?ansicht=ego&fokus=org-00001&schritte=2",
+    "netzwerk-tabelle": "/netzwerk/tabelle",
+    "analyse-luecken": "/analyse/luecken",
+    "analyse-abdeckung": "/analyse/abdeckung",
+    "analyse-mischung": "/analyse/mischung",
+    "analyse-zentralitaet": "/analyse/zentralitaet",
+    "analyse-veraenderung": "/analyse/veraenderung",
+    "konten": "/konten",
+    "konto": "/konto",
+}
+
+
+def test_sign_in_walk_every_page_and_check_accessibility(browser: object, server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    _shot(page, "00-anmelden")
+    assert _axe(page) == []
+    _sign_in(page, server)
+    problems: dict[str, list[str]] = {}
+    for i, (name, path) in enumerate(MAIN_PAGES.items(), start=1):
+        page.goto(server.url + path)
+        if path.startswith("/netzwerk") and "tabelle" not in path:
+            _wait_network(page)
+        _shot(page, f"{i:02d}-{name}")
+        found = _axe(page)
+        if found:
+            problems[path] = found
+    context.close()
+    watch.check()
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
+
+
+def test_keyboard_reaches_the_content_and_the_navigation(browser: object, server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.goto(server.url + "/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Start"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "/organisationen")
+    context.close()
+    watch.check()
+
+
+def test_create_an_organisation_and_find_it_in_list_and_network(
+    browser: object, server: Server
+) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.goto(server.url + "/organisationen")
+    page.get_by_role("link", name="Neu anlegen").click()
+    page.get_by_role("button", name="Speichern").click()  # empty: errors beside the field
+    assert page.locator("#e-name").inner_text() == "Bitte ausfüllen."
+    page.get_by_label("Name", exact=True).fill("Begegnungscafé Lindenhof")
+    page.get_by_label("Art").select_option("initiative")
+    page.get_by_label("Sprachen").fill("de, ar")
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url("**/organisationen/org-*")
+    node_id = page.url.split("?")[0].rsplit("/", 1)[1]
+    assert page.get_by_role("heading", level=1).inner_text() == "Begegnungscafé Lindenhof"
+    page.goto(server.url + "/organisationen")
+    page.get_by_label("Suche", exact=True).fill("Lindenhof")
+    page.get_by_role("button", name="Suchen").click()
+    assert page.get_by_role("link", name="Begegnungscafé Lindenhof").count() == 1
+    page.goto(server.url + "/netzwerk")
+    _wait_network(page)
+    assert page.evaluate(f"!!window.netzwerkatlasNetwork.body.data.nodes.get('{node_id}')")
+    page.get_by_label("Organisation im Bild suchen").fill("Lindenhof")
+    page.locator("#network-search button").click()
+    assert page.evaluate("window.netzwerkatlasNetwork.getSelectedNodes()") == [node_id]
+    panel = page.locator("#node-panel")
+    assert panel.is_visible() and "Begegnungscafé Lindenhof" in panel.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Als PNG").click()
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+    _shot(page, "90-netzwerk-suche")
+    context.close()
+    watch.check()
+
+
+def test_viewer_sees_no_edit_control_and_no_email(browser: object, server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.goto(server.url + "/konten")
+    page.get_by_label("Benutzername").fill("ratsmitglied")
+    page.get_by_label("Passwort (mindestens 10 Zeichen)").fill("ein langes passwort")
+    page.locator("#new-role").select_option("viewer")
+    page.get_by_role("button", name="Konto anlegen").click()
+    page.wait_for_url("**/konten?angelegt=1")
+    context.close()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server, "ratsmitglied", "ein langes passwort")
+    for path in (
+        "/personen",
+        "/personen/per-00001",
+        "/organisationen",
+        "/organisationen/org-00001",
+        "/angebote",
+        "/gremien/bod-00001",
+        "/netzwerk",
+    ):
+        page.goto(server.url + path)
+        body = page.locator("main").inner_text()
+        assert "@" not in body, path
+        for name in ("Bearbeiten", "Löschen", "Neu anlegen", "Positionen speichern"):
+            assert page.get_by_role("link", name=name).count() == 0, (path, name)
+            assert page.get_by_role("button", name=name).filter(visible=True).count() == 0, (
+                path,
+                name,
+            )
+    _shot(page, "91-leser-person")
+    context.close()
+    watch.check()
+
+
+def test_a_script_in_a_name_never_runs(browser: object, server: Server, tmp_path: Path) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.goto(server.url + "/organisationen/neu")
+    page.get_by_label("Name", exact=True).fill(XSS)
+    page.get_by_label("Kurzname").fill(XSS)
+    page.get_by_label("Art").select_option("migrant_organisation")
+    page.get_by_label("Beschreibung").fill(XSS)
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_url("**/organisationen/org-*")
+    node_id = page.url.split("?")[0].rsplit("/", 1)[1]
+    assert page.get_by_role("heading", level=1).inner_text() == XSS
+    for path in (
+        "/",
+        "/organisationen",
+        f"/organisationen/{node_id}",
+        f"/organisationen/{node_id}/verlauf",
+        "/netzwerk/tabelle",
+        "/analyse/zentralitaet?mass=degree&anzahl=200&art=migrant_organisation",
+    ):
+        page.goto(server.url + path)
+        assert page.locator('img[src="x"]').count() == 0, path
+    page.goto(server.url + f"/netzwerk?fokus={node_id}")
+    _wait_network(page)
+    panel = page.locator("#node-panel")
+    assert panel.is_visible() and XSS in panel.inner_text()
+    # hover the node: vis-network shows its tooltip (our text-node element)
+    position = page.evaluate(
+        f"(() => {{ const n = window.netzwerkatlasNetwork;"
+        f" const p = n.canvasToDOM(n.getPositions(['{node_id}'])['{node_id}']);"
+        f" const r = document.getElementById('network').getBoundingClientRect();"
+        f" return [p.x + r.left, p.y + r.top]; }})()"
+    )
+    page.mouse.move(position[0], position[1])
+    page.wait_for_timeout(600)
+    assert page.locator('img[src="x"]').count() == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Als HTML (offline)").click()
+    saved = tmp_path / "netz.html"
+    shutil.copy(download.value.path(), saved)
+    html = saved.read_text()
+    assert "<img src=x" not in html
+    offline = context.new_page()
+    offline.goto(saved.as_uri())
+    offline.wait_for_selector("body[data-network-ready]", timeout=60_000)
+    assert offline.locator('img[src="x"]').count() == 0
+    offline.evaluate(f"window.netzwerkatlasNetwork.selectNodes(['{node_id}'])")
+    _shot(offline, "92-download-offline")
+    context.close()
+    watch.check()
+
+
+@pytest.fixture(scope="module")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The 3,000-organisation tier of the demo generator, loaded before the server starts."""
+    data = tmp_path_factory.mktemp("tier3000") / "data"
+    env = {**os.environ, "NETZWERKATLAS_DATA_DIR": str(data)}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "demo", "--size", "3000"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    TIMINGS["tier3000_load_s"] = round(time.perf_counter() - started, 2)
+    s = _start(data, demo_size=3000, log_name="server3000")
+    yield s
+    _stop(s)
+
+
+@pytest.mark.slow
+def test_the_3000_tier_network_becomes_interactive(browser: object, large_server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, large_server)
+    for run in ("first", "again"):  # first: layout computed and stored; again: reused
+        started = time.perf_counter()
+        page.goto(large_server.url + "/netzwerk")
+        drawn_ms = _wait_network(page)
+        page.evaluate("window.netzwerkatlasNetwork.moveTo({scale: 0.5})")
+        TIMINGS[f"tier3000_{run}_interactive_s"] = round(time.perf_counter() - started, 2)
+        TIMINGS[f"tier3000_{run}_draw_ms"] = drawn_ms
+    nodes = page.evaluate("window.netzwerkatlasNetwork.body.data.nodes.length")
+    assert nodes == 3000
+    page.get_by_label("Organisation im Bild suchen").fill("Migrationsberatung")
+    page.locator("#network-search button").click()
+    assert len(page.evaluate("window.netzwerkatlasNetwork.getSelectedNodes()")) == 1
+    _shot(page, "93-netzwerk-3000")
+    started = time.perf_counter()
+    page.goto(large_server.url + "/organisationen")
+    TIMINGS["tier3000_list_s"] = round(time.perf_counter() - started, 2)
+    context.close()
+    watch.check()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "browser-timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
+    assert TIMINGS["tier3000_again_interactive_s"] < 15

@@ -1,0 +1,309 @@
+"""Positions of network views, computed on the server and stored per view.
+
+A force-directed layout (igraph's Fruchterman-Reingold, seeded) is computed once per view
+and kept as a JSON file, so a map looks the same on every visit and the browser draws it at
+once instead of simulating physics. Later changes of the network place new nodes beside
+their neighbours and keep everyone else where they were; editors' dragged positions are
+stored the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import igraph as ig
+import networkx as nx
+
+__all__ = ["LayoutStore", "StoredLayout", "compute_layout", "place_new_nodes"]
+
+Position = tuple[float, float]
+
+#: distance between neighbours in the layout's units (vis-network pixels at zoom 1)
+EDGE_LENGTH = 90.0
+#: share of new nodes up to which a stored layout is extended instead of recomputed
+EXTEND_SHARE = 0.2
+
+_rng_lock = threading.Lock()
+
+
+def _force_directed(
+    g: nx.Graph,
+    nodes: list[Hashable],
+    seed: int,
+    initial: Mapping[Hashable, Position] | None,
+    iterations: int,
+) -> dict[Hashable, Position]:
+    """igraph's Fruchterman-Reingold on one connected component, scaled so that a typical
+    tie is :data:`EDGE_LENGTH` long, with the bounding box's corner at (0, 0)."""
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    h = ig.Graph(n=n, edges=[(index[a], index[b]) for a, b in g.subgraph(nodes).edges() if a != b])
+    rng = random.Random(seed)
+    # igraph's grid variant is fast only from a compact start: a square of side sqrt(n)
+    box = math.sqrt(n) / 2
+    given = {v: initial[v] for v in nodes if initial and v in initial}
+    if given:
+        gx = sum(x for x, _ in given.values()) / len(given)
+        gy = sum(y for _, y in given.values()) / len(given)
+        spread = max(max(abs(x - gx), abs(y - gy)) for x, y in given.values()) or 1.0
+    start = []
+    for v in nodes:
+        if v in given:
+            x, y = given[v]
+            start.append([(x - gx) / spread * box, (y - gy) / spread * box])
+        else:
+            start.append([rng.uniform(-box, box), rng.uniform(-box, box)])
+    with _rng_lock:  # igraph draws from one global generator: seed it for this call only
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            coords = h.layout_fruchterman_reingold(seed=start, niter=iterations)
+        finally:
+            ig.set_random_number_generator(random)
+    lengths = sorted(math.dist(coords[a], coords[b]) for a, b in h.get_edgelist())
+    factor = EDGE_LENGTH / ((lengths[len(lengths) // 2] if lengths else 1.0) or 1.0)
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    x0, y0 = min(xs), min(ys)
+    return {
+        v: ((coords[i][0] - x0) * factor, (coords[i][1] - y0) * factor) for i, v in enumerate(nodes)
+    }
+
+
+def compute_layout(
+    g: nx.Graph,
+    *,
+    seed: int = 42,
+    initial: Mapping[Hashable, Position] | None = None,
+    iterations: int = 500,
+) -> dict[Hashable, Position]:
+    """A seeded force-directed layout of ``g``, centred, in vis-network units.
+
+    Each connected component of three or more nodes gets its own Fruchterman-Reingold
+    layout (igraph); the components are packed in rows, largest first, and pairs and
+    isolated nodes go into a compact grid below them, so that a few unconnected actors do
+    not push the network into a corner. Nodes are taken in sorted order: the same graph
+    and seed give the same positions. ``initial`` positions (e.g. of a stored layout) are
+    the starting point where given.
+
+    Examples:
+        >>> g = nx.path_graph(4)
+        >>> g.add_node(9)
+        >>> a, b = compute_layout(g), compute_layout(g)
+        >>> a == b, len(a)
+        (True, 5)
+    """
+    if g.number_of_nodes() == 0:
+        return {}
+    comps = sorted(
+        (sorted(c, key=str) for c in nx.connected_components(g)), key=lambda c: (-len(c), str(c[0]))
+    )
+    big = [c for c in comps if len(c) >= 3]
+    small = [v for c in comps if len(c) < 3 for v in c]
+    blocks = [_force_directed(g, c, seed, initial, iterations) for c in big]
+    sizes = [(max(x for x, _ in b.values()), max(y for _, y in b.values())) for b in blocks]
+    area = sum((w + EDGE_LENGTH) * (h + EDGE_LENGTH) for w, h in sizes)
+    width = max([sizes[0][0] if sizes else 0.0, math.sqrt(area), EDGE_LENGTH * 8])
+    out: dict[Hashable, Position] = {}
+    x = y = row_height = 0.0
+    gap = EDGE_LENGTH * 1.5
+    for block, (w, h) in zip(blocks, sizes, strict=True):
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y + row_height + gap, 0.0
+        for v, (bx, by) in block.items():
+            out[v] = (bx + x, by + y)
+        x += w + gap
+        row_height = max(row_height, h)
+    if small:
+        y = (y + row_height + gap) if blocks else 0.0
+        step = EDGE_LENGTH * 0.6
+        per_row = max(1, int(width // step) + 1)
+        for i, v in enumerate(small):
+            out[v] = ((i % per_row) * step, y + (i // per_row) * step)
+    xs = [p[0] for p in out.values()]
+    ys = [p[1] for p in out.values()]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return {v: (round(px - cx, 1), round(py - cy, 1)) for v, (px, py) in out.items()}
+
+
+def _jitter(node: Hashable, salt: int = 0) -> Position:
+    digest = hashlib.sha256(f"{node}|{salt}".encode()).digest()
+    angle = int.from_bytes(digest[:4], "big") / 2**32 * 2 * math.pi
+    radius = 0.5 + int.from_bytes(digest[4:8], "big") / 2**32
+    return math.cos(angle) * radius, math.sin(angle) * radius
+
+
+def place_new_nodes(
+    g: nx.Graph, positions: Mapping[Hashable, Position]
+) -> dict[Hashable, Position]:
+    """Positions for the nodes of ``g`` without one: beside their placed neighbours, or on a
+    ring around the map for nodes without any. Deterministic; placed nodes stay put.
+
+    Examples:
+        >>> g = nx.Graph([("a", "b"), ("b", "c")])
+        >>> new = place_new_nodes(g, {"a": (0.0, 0.0), "b": (60.0, 0.0)})
+        >>> list(new), 0.4 * EDGE_LENGTH <= math.dist(new["c"], (60.0, 0.0)) <= 1.6 * EDGE_LENGTH
+        (['c'], True)
+    """
+    placed = dict(positions)
+    missing = sorted((v for v in g if v not in placed), key=str)
+    if not placed:
+        return compute_layout(g.subgraph(missing)) if missing else {}
+    xs = [p[0] for p in placed.values()]
+    ys = [p[1] for p in placed.values()]
+    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+    radius = max(math.dist((cx, cy), p) for p in placed.values()) + 2 * EDGE_LENGTH
+    out: dict[Hashable, Position] = {}
+    for _round in range(3):  # nodes next to other new nodes get placed in a later round
+        for v in missing:
+            if v in out:
+                continue
+            near: list[Position] = []
+            for u in g.neighbors(v):
+                found = placed.get(u) or out.get(u)
+                if found is not None:
+                    near.append(found)
+            if not near and _round < 2:
+                continue
+            jx, jy = _jitter(v)
+            if near:
+                x = sum(p[0] for p in near) / len(near) + jx * EDGE_LENGTH
+                y = sum(p[1] for p in near) / len(near) + jy * EDGE_LENGTH
+            else:
+                angle = math.atan2(jy, jx)
+                x, y = cx + math.cos(angle) * radius, cy + math.sin(angle) * radius
+            out[v] = (round(x, 1), round(y, 1))
+    return out
+
+
+@dataclass
+class StoredLayout:
+    key: str
+    positions: dict[str, Position] = field(default_factory=dict)
+    edited: bool = False
+    computed_seconds: float = 0.0
+    updated_at: str = ""
+
+
+class LayoutStore:
+    """Layouts as JSON files in one directory, one file per view key.
+
+    Args:
+        directory: e.g. ``<data dir>/layouts``; created on the first save.
+        seed: seed of every computed layout.
+    """
+
+    def __init__(self, directory: Path, seed: int = 42) -> None:
+        self.directory = Path(directory)
+        self.seed = seed
+        self._lock = threading.RLock()
+        self._memory: dict[str, tuple[float, StoredLayout]] = {}
+
+    def _path(self, key: str) -> Path:
+        return self.directory / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
+
+    def get(self, key: str) -> StoredLayout | None:
+        path = self._path(key)
+        with self._lock:
+            try:
+                mtime = path.stat().st_mtime
+            except FileNotFoundError:
+                return None
+            cached = self._memory.get(key)
+            if cached and cached[0] == mtime:
+                return cached[1]
+            try:
+                raw = json.loads(path.read_text())
+                layout = StoredLayout(
+                    key=raw["key"],
+                    positions={k: (float(x), float(y)) for k, (x, y) in raw["positions"].items()},
+                    edited=bool(raw.get("edited")),
+                    computed_seconds=float(raw.get("computed_seconds", 0.0)),
+                    updated_at=str(raw.get("updated_at", "")),
+                )
+            except (OSError, ValueError, KeyError, TypeError):
+                return None  # a damaged file is computed anew
+            self._memory[key] = (mtime, layout)
+            return layout
+
+    def save(self, layout: StoredLayout) -> None:
+        layout.updated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        path = self._path(layout.key)
+        with self._lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(
+                json.dumps(
+                    {
+                        "key": layout.key,
+                        "positions": {k: list(p) for k, p in layout.positions.items()},
+                        "edited": layout.edited,
+                        "computed_seconds": layout.computed_seconds,
+                        "updated_at": layout.updated_at,
+                    },
+                    separators=(",", ":"),
+                )
+            )
+            os.replace(tmp, path)
+            self._memory[layout.key] = (path.stat().st_mtime, layout)
+
+    def positions_for(
+        self, key: str, g: nx.Graph
+    ) -> tuple[dict[Hashable, Position], dict[str, Any]]:
+        """Positions of every node of ``g`` under ``key``: stored, extended or computed.
+
+        Returns the positions and what happened (``source``: stored, extended or computed;
+        ``seconds``: time spent computing).
+        """
+        with self._lock:
+            stored = self.get(key)
+            known = stored.positions if stored else {}
+            missing = [v for v in g if str(v) not in known]
+            started = time.perf_counter()
+            if stored and not missing:
+                source = "stored"
+            elif stored and (stored.edited or len(missing) <= max(20, EXTEND_SHARE * len(g))):
+                have = {v: known[str(v)] for v in g if str(v) in known}
+                new = place_new_nodes(g, have)
+                stored.positions.update({str(k): v for k, v in new.items()})
+                self.save(stored)
+                source = "extended"
+            else:
+                initial = {v: known[str(v)] for v in g if str(v) in known}
+                positions = compute_layout(g, seed=self.seed, initial=initial or None)
+                stored = StoredLayout(
+                    key=key,
+                    positions={**known, **{str(k): v for k, v in positions.items()}},
+                    computed_seconds=round(time.perf_counter() - started, 3),
+                )
+                self.save(stored)
+                source = "computed"
+            seconds = time.perf_counter() - started
+            result = {v: stored.positions[str(v)] for v in g}
+        return result, {"source": source, "seconds": round(seconds, 3)}
+
+    def save_positions(self, key: str, positions: Mapping[str, Position]) -> int:
+        """Store dragged positions (only of nodes the layout knows); returns how many."""
+        with self._lock:
+            stored = self.get(key)
+            if stored is None:
+                return 0
+            changed = 0
+            for node, (x, y) in positions.items():
+                if node in stored.positions:
+                    stored.positions[node] = (round(float(x), 1), round(float(y), 1))
+                    changed += 1
+            if changed:
+                stored.edited = True
+                self.save(stored)
+            return changed

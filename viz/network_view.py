@@ -1,0 +1,362 @@
+"""Network views: a NetworkX graph with positions and metrics as vis-network data, and the
+standalone offline HTML of a view through pyvis with the project's own template.
+
+Nothing here writes HTML from data: labels and tooltips travel as JSON strings and the
+viewer script (``api/static/js/netview.js``) puts them into the page as text nodes. The
+standalone file inlines vis-network and the viewer, so it opens offline and loads nothing
+from any host.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+__all__ = [
+    "COMMUNITY_COLOURS",
+    "KIND_COLOURS",
+    "NetworkView",
+    "build_view",
+    "node_sizes",
+    "render_standalone",
+    "script_json",
+    "to_pyvis",
+]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: colours of organisation kinds (Okabe-Ito first, distinguishable with colour blindness)
+KIND_COLOURS: dict[str, str] = {
+    "welfare_association": "#0072B2",
+    "migrant_organisation": "#D55E00",
+    "authority": "#009E73",
+    "municipality": "#CC79A7",
+    "education_provider": "#E69F00",
+    "initiative": "#56B4E9",
+    "association": "#8C6D31",
+    "religious_community": "#7B3294",
+    "employer": "#4D4D4D",
+    "other": "#A6A6A6",
+}
+COMMUNITY_COLOURS: tuple[str, ...] = (
+    "#1F77B4",
+    "#FF7F0E",
+    "#2CA02C",
+    "#D62728",
+    "#9467BD",
+    "#8C564B",
+    "#E377C2",
+    "#17BECF",
+    "#BCBD22",
+    "#393B79",
+    "#AD494A",
+    "#637939",
+)
+OTHER_COLOUR = "#C8C8C8"
+FADED_COLOUR = "#DDDDDD"
+GAP_COLOUR = "#E4572E"
+MIN_SIZE, MAX_SIZE = 8.0, 40.0
+#: above this many nodes the browser hides ties while dragging or zooming
+LARGE = 1000
+
+
+@dataclass
+class NetworkView:
+    """What the browser draws: vis-network nodes and edges, the legend and the options."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, Any]]
+    options: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "legend": self.legend,
+            "options": self.options,
+            "meta": self.meta,
+        }
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">`` (no ``<``, ``>``, ``&``).
+
+    Examples:
+        >>> script_json({"name": "</script><img src=x onerror=alert(1)>"})
+        '{"name":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def node_sizes(values: Mapping[Hashable, float | None]) -> dict[Hashable, float]:
+    """Sizes from ``MIN_SIZE`` to ``MAX_SIZE`` with area proportional to the value.
+
+    Examples:
+        >>> node_sizes({"a": 0, "b": 1, "c": 4})
+        {'a': 8.0, 'b': 24.0, 'c': 40.0}
+    """
+    clean = {k: float(v) for k, v in values.items() if v is not None and math.isfinite(v)}
+    top = max(clean.values(), default=0.0)
+    low = min(clean.values(), default=0.0)
+    out: dict[Hashable, float] = {}
+    for k in values:
+        v = clean.get(k)
+        if v is None or top <= low:
+            out[k] = MIN_SIZE
+        else:
+            share = math.sqrt((v - low) / (top - low))
+            out[k] = round(MIN_SIZE + share * (MAX_SIZE - MIN_SIZE), 1)
+    return out
+
+
+def _number(value: float | int | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int) or float(value).is_integer():
+        text = f"{int(value):,}"
+        return text.replace(",", ".") if lang == "de" else text
+    text = f"{value:.3f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def build_view(
+    g: nx.Graph,
+    positions: Mapping[Hashable, tuple[float, float]],
+    *,
+    kind_label: Callable[[str], str],
+    colour_by: str = "kind",
+    community_of: Mapping[Hashable, int] | None = None,
+    community_label: Callable[[int], str] = lambda c: f"#{c}",
+    metric: Mapping[Hashable, float | None] | None = None,
+    metric_label: str = "",
+    edge_label: Callable[[Mapping[str, Any]], list[str]] = lambda attrs: [],
+    highlight: Iterable[Hashable] | None = None,
+    highlight_label: str = "",
+    extra_nodes: Sequence[dict[str, Any]] = (),
+    extra_edges: Sequence[dict[str, Any]] = (),
+    lang: str = "de",
+    node_url: str = "/organisationen/",
+    other_label: str = "other",
+) -> NetworkView:
+    """The vis-network data of a view of ``g`` (organisations as nodes).
+
+    Args:
+        g: the graph to draw (node attributes ``name`` and ``kind``).
+        positions: a position for every node of ``g`` and of ``extra_nodes``.
+        kind_label: name of an organisation kind in the reader's language.
+        colour_by: ``"kind"`` or ``"community"`` (then ``community_of`` is needed).
+        community_of: node -> community number (1 = largest).
+        community_label: name of a community in the legend.
+        metric: node -> value that sizes the node (None: all the same size).
+        metric_label: the metric's name in tooltips.
+        edge_label: tooltip lines of a tie from its attributes.
+        highlight: nodes drawn emphasised (others faded), e.g. council members.
+        highlight_label: legend entry of the emphasised nodes.
+        extra_nodes: further vis-network nodes (e.g. a body, people), already shaped.
+        extra_edges: further edges, e.g. suggested cooperations (``dashes``).
+        lang: language of numbers in tooltips.
+        node_url: link target prefix of an organisation's detail page.
+        other_label: legend entry of the small communities.
+
+    Examples:
+        >>> g = nx.Graph([("a", "b")])
+        >>> nx.set_node_attributes(g, {"a": "AWO", "b": "<b>Verein</b>"}, "name")
+        >>> nx.set_node_attributes(g, "initiative", "kind")
+        >>> v = build_view(g, {"a": (0, 0), "b": (60, 0)}, kind_label=str)
+        >>> [n["label"] for n in v.nodes], v.nodes[1]["tooltip"][0]
+        (['AWO', '<b>Verein</b>'], '<b>Verein</b>')
+    """
+    strong = set(highlight) if highlight is not None else None
+    sizes = node_sizes(metric) if metric is not None else {}
+    legend: list[dict[str, Any]] = []
+    used_kinds: dict[str, int] = {}
+    used_communities: dict[int, int] = {}
+    nodes = []
+    for v in sorted(g, key=str):
+        attrs = g.nodes[v]
+        kind = str(attrs.get("kind") or "other")
+        if colour_by == "community" and community_of is not None:
+            c = community_of.get(v, 0)
+            colour = COMMUNITY_COLOURS[c - 1] if 0 < c <= len(COMMUNITY_COLOURS) else OTHER_COLOUR
+            used_communities[c] = used_communities.get(c, 0) + 1
+        else:
+            colour = KIND_COLOURS.get(kind, OTHER_COLOUR)
+            used_kinds[kind] = used_kinds.get(kind, 0) + 1
+        name = str(attrs.get("name") or v)
+        tooltip = [name, kind_label(kind)]
+        if metric is not None:
+            tooltip.append(f"{metric_label}: {_number(metric.get(v), lang)}")
+        if community_of is not None and v in community_of:
+            tooltip.append(community_label(community_of[v]))
+        x, y = positions[v]
+        node: dict[str, Any] = {
+            "id": str(v),
+            "label": name,
+            "name": name,
+            "x": x,
+            "y": y,
+            "size": sizes.get(v, 12.0 if metric is None else MIN_SIZE),
+            "color": {"background": colour, "border": "#333333"},
+            "kind": kind,
+            "tooltip": tooltip,
+            "url": node_url + str(v),
+        }
+        # bigger nodes get bigger labels: zoomed out, only the hubs are named
+        node["font"] = {"size": round(11 + node["size"] * 0.5)}
+        if strong is not None:
+            if v in strong:
+                node["borderWidth"] = 4
+                node["color"] = {"background": colour, "border": "#000000"}
+                node["size"] = max(node["size"], 18.0)
+                tooltip.append(highlight_label)
+            else:
+                node["color"] = {"background": FADED_COLOUR, "border": "#BBBBBB"}
+                node["font"] = {**node["font"], "color": "#767676"}
+        nodes.append(node)
+    if len(nodes) > LARGE:
+        # thousands of overlapping names are unreadable and slow to draw: name the largest
+        # nodes; every node keeps its name in the tooltip, the panel and the search
+        keep = max(60, len(nodes) // 25)
+        ranked = sorted(nodes, key=lambda n: (-n["size"], n["id"]))
+        named = {n["id"] for n in ranked[:keep]} | {str(v) for v in strong or ()}
+        for n in nodes:
+            if n["id"] not in named:
+                n["label"] = ""
+    nodes.extend(extra_nodes)
+    edges = []
+    for a, b, attrs in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        edge: dict[str, Any] = {
+            "id": f"{a}|{b}",
+            "from": str(a),
+            "to": str(b),
+            "width": float(attrs.get("weight", 1)),
+            "tooltip": edge_label(attrs),
+        }
+        if strong is not None and not (a in strong and b in strong):
+            edge["color"] = {"color": "#E3E3E3"}
+        edges.append(edge)
+    edges.extend(extra_edges)
+    if colour_by == "community" and community_of is not None:
+        for c in sorted(used_communities):
+            if 0 < c <= len(COMMUNITY_COLOURS):
+                legend.append(
+                    {
+                        "label": community_label(c),
+                        "colour": COMMUNITY_COLOURS[c - 1],
+                        "count": used_communities[c],
+                    }
+                )
+        rest = sum(n for c, n in used_communities.items() if not 0 < c <= len(COMMUNITY_COLOURS))
+        if rest:
+            legend.append({"label": other_label, "colour": OTHER_COLOUR, "count": rest})
+    else:
+        for kind in KIND_COLOURS:
+            if kind in used_kinds:
+                legend.append(
+                    {
+                        "label": kind_label(kind),
+                        "colour": KIND_COLOURS[kind],
+                        "count": used_kinds[kind],
+                        "kind": kind,
+                    }
+                )
+    return NetworkView(nodes, edges, legend, vis_options(len(nodes)))
+
+
+def vis_options(n: int) -> dict[str, Any]:
+    """vis-network options: positions come from the server, so physics stays off."""
+    large = n > LARGE
+    return {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 42},
+        "interaction": {
+            "hover": not large,
+            "tooltipDelay": 200,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "multiselect": True,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+            "navigationButtons": False,
+        },
+        "nodes": {
+            "shape": "dot",
+            "borderWidth": 1,
+            "font": {"size": 14, "face": "sans-serif", "color": "#1A1A1A"},
+            "scaling": {"label": {"drawThreshold": 10}},
+        },
+        "edges": {
+            "smooth": False,
+            "color": {"color": "#8C99A6", "highlight": "#1F4E79", "hover": "#1F4E79"},
+            "selectionWidth": 2,
+        },
+    }
+
+
+def to_pyvis(view: NetworkView, *, height: str = "100vh", heading: str = "") -> Any:
+    """The view as a pyvis ``Network`` (nodes, edges and options filled in).
+
+    pyvis's ``add_node``/``add_edge`` look through every node and edge already added for a
+    duplicate (quadratic: seconds at a few thousand nodes), so the view's lists, which are
+    free of duplicates by construction, are handed over as they are.
+    """
+    from pyvis.network import Network
+
+    net = Network(height=height, width="100%", heading=heading, cdn_resources="local")
+    net.nodes = [dict(n) for n in view.nodes]
+    net.edges = [dict(e) for e in view.edges]
+    net.node_ids = [n["id"] for n in view.nodes]
+    net.node_map = {n["id"]: n for n in net.nodes}
+    net.options = dict(view.options)
+    return net
+
+
+def render_standalone(
+    view: NetworkView,
+    *,
+    title: str,
+    scripts: Sequence[str],
+    stylesheet: str,
+    strings: Mapping[str, str],
+    lang: str = "de",
+) -> str:
+    """A single offline HTML file of the view, rendered by pyvis with our template.
+
+    Args:
+        view: the view.
+        title: the document's title (text).
+        scripts: JavaScript sources inlined in order (vis-network, then the viewer).
+        stylesheet: CSS inlined into the page.
+        strings: the viewer's interface texts in the reader's language.
+        lang: the document's language.
+    """
+    net = to_pyvis(view, heading=title)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.globals.update(
+        title=title,
+        lang=lang,
+        # inlined sources: a closing script tag inside them would end the element early
+        scripts=[Markup(s.replace("</script", "<\\/script")) for s in scripts],
+        stylesheet=Markup(stylesheet.replace("</style", "<\\/style")),
+        view_json=Markup(script_json({**view.data(), "strings": dict(strings)})),
+        legend=view.legend,
+    )
+    net.templateEnv = env
+    net.path = "standalone.html"
+    return str(net.generate_html(name="standalone.html"))
