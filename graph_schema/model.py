@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from graph_schema.vocab import AreaKind, BodyKind, CooperationKind, OrganisationKind, Role
 
 __all__ = [
+    "ID_PREFIX",
     "NODE_MODELS",
     "REL_SPECS",
     "Node",
@@ -70,7 +71,8 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
 
 
-_ID_PREFIX = {
+#: the prefix of generated ids per label
+ID_PREFIX = {
     NodeLabel.ORGANISATION: "org",
     NodeLabel.PERSON: "per",
     NodeLabel.BODY: "bod",
@@ -113,7 +115,7 @@ class Node(_Model):
     @classmethod
     def _default_id(cls, data: Any) -> Any:
         if isinstance(data, dict) and not data.get("id"):
-            data = {**data, "id": new_id(_ID_PREFIX[cls.label])}
+            data = {**data, "id": new_id(ID_PREFIX[cls.label])}
         return data
 
     @property

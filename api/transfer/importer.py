@@ -48,7 +48,7 @@ from api.transfer.values import (
     split_refs,
 )
 from graph_schema.errors import InvalidValue
-from graph_schema.model import NODE_MODELS, REL_SPECS, Node, NodeLabel, RelType, Tie
+from graph_schema.model import ID_PREFIX, NODE_MODELS, REL_SPECS, Node, NodeLabel, RelType, Tie
 from graph_schema.store import GraphStore, dump
 from graph_schema.vocab import FIELDS, TARGET_GROUPS
 
@@ -57,16 +57,6 @@ __all__ = ["ImportReport", "Problem", "RowOutcome", "SheetMapping", "import_file
 HEADER_SCAN = 10
 STATUSES = ("created", "updated", "unchanged", "rejected", "skipped")
 
-_PREFIX = {
-    NodeLabel.ORGANISATION: "org",
-    NodeLabel.PERSON: "per",
-    NodeLabel.BODY: "bod",
-    NodeLabel.OFFER: "off",
-    NodeLabel.AREA: "are",
-    NodeLabel.FIELD: "fld",
-    NodeLabel.TARGET_GROUP: "tg",
-    NodeLabel.EVENT: "evt",
-}
 
 #: the German word for an entry of each label, for messages
 WORD = {
@@ -590,7 +580,7 @@ class _Importer:
                 node_id = hits.pop()
                 existing = self.index.nodes[node_id]
             else:
-                node_id = _derived_id(_PREFIX[label], label, name_key(name), *sorted(providers))
+                node_id = _derived_id(ID_PREFIX[label], label, name_key(name), *sorted(providers))
         else:
             if not outcome.problems:
                 outcome.reject(
