@@ -41,14 +41,34 @@ Service = Annotated[AnalysisService, Depends(service)]
 
 @router.get("/metrics")
 def get_metrics(analysis: Service, f: Params) -> dict[str, Any]:
-    """Centralities and structural-hole figures per organisation (NetworkX normalisation)."""
-    return {"as_of": f[0], "items": analysis.metrics(f)}
+    """Centralities and structural-hole figures per organisation (NetworkX normalisation).
+
+    On a large network (more than 5,000 organisations) betweenness and closeness are
+    sampled estimates (``"estimated": true``) until the exact figures, computed in the
+    background, are done; see ``/api/analysis/status``.
+    """
+    items = analysis.metrics(f)
+    return {"as_of": f[0], "estimated": any(r["estimated"] for r in items), "items": items}
 
 
 @router.get("/summary")
 def get_summary(analysis: Service, f: Params) -> dict[str, Any]:
-    """Size, density, components, diameter, path length, centralisation, assortativity."""
-    return analysis.summary(f)
+    """Size, density, components, diameter, path length, centralisation, assortativity.
+
+    ``"estimated": true`` on a large network until the exact figures are done.
+    """
+    return {"estimated": False, **analysis.summary(f)}
+
+
+@router.get("/status")
+def get_status(analysis: Service, f: Params) -> dict[str, Any]:
+    """Progress of the exact figures computed in the background on a large network.
+
+    ``{"state": "idle|running|done", "progress": 0..1, "store_version", "exact"}``:
+    ``exact`` says whether ``/metrics`` and ``/summary`` now serve exact figures. Computes
+    nothing itself; the first request for the figures after a change starts the job.
+    """
+    return analysis.status(f)
 
 
 @router.get("/communities")

@@ -22,6 +22,7 @@ from api.web.forms import form_fields, parse_form, raw_values
 from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import check_csrf
+from api.web.tie_forms import add_tie, change_tie, may_change_tie, tie_forms
 from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.store import GraphStore
@@ -263,6 +264,45 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         node = store.get(label, node_id)
         return render(request, "entity_detail.html", _detail(store, user, section, node))
 
+    @router.post(base + "/{node_id}/beziehungen")
+    async def add_tie_form(request: Request, node_id: str) -> Response:
+        form = await request.form()
+        user = await run_in_threadpool(page_user, request)
+        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        raw = {k: str(v)[:2000] for k, v in form.items() if k != "csrf_token"}
+
+        def run() -> Response:
+            store = _store(request)
+            node = store.get(label, node_id)
+            errors = add_tie(store, user, label, node_id, raw, gettext_for(user.language))
+            if not errors:
+                return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
+            context = _detail(
+                store, user, section, node, rel=raw.get("type", ""), values=raw, errors=errors
+            )
+            return render(request, "entity_detail.html", context, status=422)
+
+        return await run_in_threadpool(run)
+
+    @router.post(base + "/{node_id}/beziehungen/{tie_id}")
+    async def change_tie_form(request: Request, node_id: str, tie_id: str) -> Response:
+        form = await request.form()
+        user = await run_in_threadpool(page_user, request)
+        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        raw = {k: str(v)[:200] for k, v in form.items() if k != "csrf_token"}
+
+        def run() -> Response:
+            store = _store(request)
+            node = store.get(label, node_id)
+            error = change_tie(store, user, node_id, tie_id, raw, gettext_for(user.language))
+            if not error:
+                return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
+            context = _detail(store, user, section, node)
+            context["tie_error"] = {"id": tie_id, "message": error, "until": raw.get("until", "")}
+            return render(request, "entity_detail.html", context, status=422)
+
+        return await run_in_threadpool(run)
+
     @router.get(base + "/{node_id}/bearbeiten", name=f"{section.slug}-edit")
     def edit_page(request: Request, user: PageUser, node_id: str) -> Response:
         store = _store(request)
@@ -366,7 +406,16 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> lis
     return rows
 
 
-def _detail(store: GraphStore, user: User, section: Section, node: Any) -> dict[str, Any]:
+def _detail(
+    store: GraphStore,
+    user: User,
+    section: Section,
+    node: Any,
+    *,
+    rel: str = "",
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
     label = section.label
     data = _visible(store, user, node)
     ties = []
@@ -386,6 +435,7 @@ def _detail(store: GraphStore, user: User, section: Section, node: Any) -> dict[
                 "until": tie.until,
                 "ended": tie.until is not None and tie.until < _today(),
                 "properties": {k: v for k, v in props.items() if v not in (None, "")},
+                "can_change": may_change_tie(store, user, tie),
             }
         )
     ties.sort(key=lambda t: (t["type"], t["direction"], t["ended"], str(t["other_name"]).lower()))
@@ -418,6 +468,9 @@ def _detail(store: GraphStore, user: User, section: Section, node: Any) -> dict[
                 str(m["other_name"]).lower(),
             )
         )
+    forms = tie_forms(
+        store, user, label, node.id, user.language, rel=rel, values=values, errors=errors
+    )
     return {
         "section": section,
         "node": node,
@@ -426,6 +479,9 @@ def _detail(store: GraphStore, user: User, section: Section, node: Any) -> dict[
         "members": members,
         "can_edit": can_change(store, user, label, node.id),
         "hidden": [p for p in getattr(node, "personal_properties", ()) if p not in data],
+        "tie_forms": forms,
+        "tie_message": (errors or {}).get("", "") if not any(f["open"] for f in forms) else "",
+        "tie_error": None,
     }
 
 

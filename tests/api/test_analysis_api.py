@@ -122,3 +122,66 @@ def test_cli_analyse_prints_the_summary(demo_dir: Path) -> None:
         timeout=60,
     )
     assert bad.returncode == 1 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_large_graphs_serve_estimates_while_the_exact_figures_run(
+    demo_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the (lowered) limit: estimates first, exact figures from the background job."""
+    import api.analysis as analysis_module
+    from network import actors, figures
+
+    monkeypatch.setattr(analysis_module, "BACKGROUND_LIMIT", 100)
+    monkeypatch.setattr(analysis_module, "SAMPLES", 32)
+    monkeypatch.setattr(analysis_module, "CHUNK", 16)
+    service = demo_api.client.app.state.analysis  # type: ignore[attr-defined]
+    get = lambda path, **p: demo_api.as_("viewer", "GET", f"/api/analysis/{path}", params=p)  # noqa: E731
+    today = dt.date.today()
+    f = (today, None, None, None)
+
+    idle = get("status").json()
+    assert idle["state"] == "idle" and idle["exact"] is False and idle["progress"] == 0.0
+    first = get("metrics").json()
+    assert first["estimated"] is True and all(r["estimated"] for r in first["items"])
+    # the job may already be done on so small a graph; until then the summary is estimated
+    assert get("summary").json()["estimated"] is True or get("status").json()["exact"]
+    assert get("status").json()["state"] in ("running", "done")
+
+    done = service.wait(f, timeout=60)
+    assert done["state"] == "done" and done["exact"] is True and done["progress"] == 1.0
+    status = get("status").json()
+    assert status == {**done, "store_version": service.store.version}
+
+    g = service.graph(f)
+    reference = {r["id"]: r for r in actors.actor_metrics(g)}  # exact: 150 < EXACT_LIMIT
+    exact = get("metrics").json()
+    assert exact["estimated"] is False and len(exact["items"]) == 150
+    for row in exact["items"]:
+        ref = reference[row["id"]]
+        for key in ("betweenness", "betweenness_weighted", "closeness"):
+            assert row[key] == pytest.approx(ref[key], abs=1e-9), (row["id"], key)
+        assert row["pagerank"] == pytest.approx(ref["pagerank"])
+    summary = get("summary").json()
+    ref_summary = figures.summary(g)
+    assert summary["estimated"] is False and summary["betweenness_estimated"] is False
+    for key in ("betweenness_centralisation", "diameter", "average_path_length"):
+        assert summary[key] == pytest.approx(ref_summary[key]), key
+    assert service.metrics(f) is service.metrics(f)  # cached
+
+    # a write makes the figures stale: estimates again, and a new job
+    demo_api.as_("editor", "POST", "/api/organisations", json={"name": "Neu", "kind": "other"})
+    after = get("status").json()
+    assert after["store_version"] > status["store_version"] and after["exact"] is False
+    again = get("metrics").json()
+    assert again["estimated"] is True and len(again["items"]) == 151
+    assert service.wait(f, timeout=60)["exact"] is True
+    assert get("metrics").json()["estimated"] is False
+
+
+def test_small_graphs_stay_synchronous_and_exact(demo_api: Api) -> None:
+    get = lambda path, **p: demo_api.as_("viewer", "GET", f"/api/analysis/{path}", params=p)  # noqa: E731
+    assert get("status").json()["state"] == "idle"
+    assert get("metrics").json()["estimated"] is False
+    assert get("summary").json()["estimated"] is False
+    status = get("status").json()
+    assert status["state"] == "done" and status["exact"] is True

@@ -86,6 +86,7 @@ def _expected() -> dict[tuple[str, str], set[str] | str]:
     }
     for figure in ("metrics", "summary", "communities", "brokerage", "mixing", "gaps", "change"):
         m[("GET", f"/api/analysis/{figure}")] = ALL
+    m[("GET", "/api/analysis/status")] = ALL
     for res in RESOURCE_IDS:
         base = f"/api/{res}"
         m[("GET", base)] = ALL

@@ -223,6 +223,9 @@ MAIN_PAGES = {
     "analyse-veraenderung": "/analyse/veraenderung",
     "konten": "/konten",
     "konto": "/konto",
+    "import": "/import",
+    "export": "/export",
+    "sicherung": "/sicherung",
 }
 
 
@@ -304,6 +307,63 @@ def test_create_an_organisation_and_find_it_in_list_and_network(
     png = Path(download.value.path()).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
     _shot(page, "90-netzwerk-suche")
+    context.close()
+    watch.check()
+
+
+def test_import_the_clean_sample_with_a_preview(browser: object, server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.wait_for_url("**/import")
+    page.get_by_label("Datei", exact=True).set_input_files(
+        str(ROOT / "tests" / "data" / "clean.xlsx")
+    )
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    report = page.locator("#import-report")
+    report.wait_for()
+    assert "Vorschau (Probelauf)" in report.inner_text()
+    assert page.locator("table.mapping").count() >= 1
+    assert page.locator("table.import-rows tbody tr").count() > 0
+    _shot(page, "70-import-vorschau")
+    page.get_by_role("button", name="Import ausführen").click()
+    page.wait_for_selector("text=Der Import wurde ausgeführt.")
+    assert "Importiert" in page.locator("#import-report h2").inner_text()
+    _shot(page, "71-import-ausgefuehrt")
+    context.close()
+    watch.check()
+
+
+def test_add_a_cooperation_through_the_form(browser: object, server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.goto(server.url + "/organisationen")
+    page.locator("table a[href^='/organisationen/org-']").first.click()
+    page.wait_for_url("**/organisationen/org-*")
+    page.get_by_text("Kooperation hinzufügen").click()
+    partner = page.get_by_label("Partnerorganisation")
+    option = partner.locator("option").nth(3)
+    partner_id = option.get_attribute("value")
+    partner_name = option.inner_text().strip()
+    partner.select_option(partner_id)
+    page.get_by_label("Art der Kooperation").select_option("joint_project")
+    page.locator("#t-COOPERATES_WITH-since").fill("2024-02-01")
+    page.locator("#t-COOPERATES_WITH-until").fill("2023-01-01")  # before since: an error
+    page.locator("#form-COOPERATES_WITH").get_by_role("button", name="Hinzufügen").click()
+    error = page.locator("#et-COOPERATES_WITH-until")
+    error.wait_for()
+    assert "nicht vor dem Beginn" in error.inner_text()
+    assert page.get_by_label("Partnerorganisation").input_value() == partner_id
+    page.locator("#t-COOPERATES_WITH-until").fill("")
+    page.locator("#form-COOPERATES_WITH").get_by_role("button", name="Hinzufügen").click()
+    page.wait_for_url("**gespeichert=1**")
+    ties = page.locator("ul.ties")
+    assert ties.get_by_role("link", name=partner_name, exact=True).count() >= 1
+    _shot(page, "72-kooperation-hinzugefuegt")
     context.close()
     watch.check()
 

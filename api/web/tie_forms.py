@@ -1,0 +1,252 @@
+"""Adding, ending and deleting ties from an entry's detail page.
+
+Which ties a page offers to add (a cooperation, ACTIVE_IN and WORKS_ON on an organisation;
+ADDRESSES, SERVES, AVAILABLE_IN on an offer; a member on a body), the parsing of what was
+typed, and the writes, through the store and :func:`api.permissions.check_tie_change`, the
+same checks as ``/api/ties``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from api.permissions import check_tie_change
+from api.security import Forbidden, Role, User
+from api.web import lookups
+from api.web.forms import _date
+from api.web.i18n import N_
+from graph_schema.errors import InvalidRelationship, InvalidValue, NotFound
+from graph_schema.model import REL_SPECS, NodeLabel, RelType, Tie
+from graph_schema.store import GraphStore
+from graph_schema.vocab import CooperationKind
+from graph_schema.vocab import Role as MemberRole
+
+__all__ = ["TIE_FORMS", "TieForm", "add_tie", "change_tie", "may_change_tie", "tie_forms"]
+
+
+@dataclass(frozen=True)
+class TieForm:
+    """One "add a tie" form: the type, which end the page's entry is, the other end's labels
+    and the tie's own fields."""
+
+    rel: RelType
+    title: str
+    node_end: str  # "from" or "to"
+    other_labels: tuple[NodeLabel, ...]
+    fields: tuple[str, ...]
+
+
+_DATES = ("since", "until")
+TIE_FORMS: dict[NodeLabel, tuple[TieForm, ...]] = {
+    NodeLabel.ORGANISATION: (
+        TieForm(
+            RelType.COOPERATES_WITH,
+            N_("Kooperation hinzufügen"),
+            "from",
+            (NodeLabel.ORGANISATION,),
+            ("kind", "intensity", *_DATES, "note"),
+        ),
+        TieForm(RelType.ACTIVE_IN, N_("Gebiet hinzufügen"), "from", (NodeLabel.AREA,), _DATES),
+        TieForm(
+            RelType.WORKS_ON, N_("Handlungsfeld hinzufügen"), "from", (NodeLabel.FIELD,), _DATES
+        ),
+    ),
+    NodeLabel.OFFER: (
+        TieForm(
+            RelType.ADDRESSES, N_("Handlungsfeld hinzufügen"), "from", (NodeLabel.FIELD,), _DATES
+        ),
+        TieForm(
+            RelType.SERVES, N_("Zielgruppe hinzufügen"), "from", (NodeLabel.TARGET_GROUP,), _DATES
+        ),
+        TieForm(RelType.AVAILABLE_IN, N_("Gebiet hinzufügen"), "from", (NodeLabel.AREA,), _DATES),
+    ),
+    NodeLabel.BODY: (
+        TieForm(
+            RelType.MEMBER_OF,
+            N_("Mitglied hinzufügen"),
+            "to",
+            (NodeLabel.ORGANISATION, NodeLabel.PERSON),
+            ("role", "since"),
+        ),
+    ),
+}
+
+_LABEL_NAMES = {
+    NodeLabel.ORGANISATION: N_("Organisation"),
+    NodeLabel.PERSON: N_("Person"),
+}
+
+
+def _form_of(label: NodeLabel, rel: str) -> TieForm | None:
+    for form in TIE_FORMS.get(label, ()):
+        if form.rel == rel:
+            return form
+    return None
+
+
+def _probe(form: TieForm, node_id: str, other_id: str = "") -> Tie:
+    ends = (node_id, other_id) if form.node_end == "from" else (other_id, node_id)
+    return REL_SPECS[form.rel].model.model_construct(from_id=ends[0], to_id=ends[1])
+
+
+def _allowed(store: GraphStore, user: User, tie: Tie) -> bool:
+    if user.role == Role.VIEWER:
+        return False
+    try:
+        check_tie_change(store, user, tie)
+    except Forbidden:
+        return False
+    return True
+
+
+def may_change_tie(store: GraphStore, user: User, tie: Tie) -> bool:
+    """Whether the API would let ``user`` end or delete this tie."""
+    return _allowed(store, user, tie)
+
+
+def tie_forms(
+    store: GraphStore,
+    user: User,
+    label: NodeLabel,
+    node_id: str,
+    lang: str,
+    *,
+    rel: str = "",
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The add-a-tie forms this user may use on this page; the one of ``rel`` keeps
+    ``values`` and shows ``errors``."""
+    out = []
+    for form in TIE_FORMS.get(label, ()):
+        if not _allowed(store, user, _probe(form, node_id)):
+            continue
+        options: list[tuple[str, str, str]] = []  # (label name, id, name)
+        for other in form.other_labels:
+            group = _LABEL_NAMES.get(other, "")
+            options += [
+                (group, i, n) for i, n in lookups.choices(store, other, lang) if i != node_id
+            ]
+        mine = form.rel == rel
+        out.append(
+            {
+                "rel": str(form.rel),
+                "title": form.title,
+                "fields": form.fields,
+                "options": options,
+                "grouped": len(form.other_labels) > 1,
+                "typed": dict(values or {}) if mine else {},
+                "errors": dict(errors or {}) if mine else {},
+                "open": mine,
+            }
+        )
+    return out
+
+
+VOCAB_CHOICES = {
+    "kind": [k.value for k in CooperationKind],
+    "role": [r.value for r in MemberRole],
+}
+
+
+def _parse(
+    form: TieForm, raw: Mapping[str, str], _: Callable[[str], str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in form.fields:
+        text = str(raw.get(name, "")).strip()
+        if not text:
+            continue
+        if name in _DATES:
+            try:
+                data[name] = _date(text)
+            except ValueError:
+                errors[name] = _("Bitte ein Datum angeben, z. B. 31.12.2024.")
+        elif name == "intensity":
+            if text not in ("1", "2", "3"):
+                errors[name] = _("Bitte 1, 2 oder 3 wählen.")
+            else:
+                data[name] = int(text)
+        elif name in VOCAB_CHOICES:
+            if text not in VOCAB_CHOICES[name]:
+                errors[name] = _("Bitte einen Eintrag aus der Liste wählen.")
+            else:
+                data[name] = text
+        else:
+            data[name] = text[:2000]
+    if "since" in data and "until" in data and data["until"] < data["since"]:
+        errors["until"] = _("Das Ende darf nicht vor dem Beginn liegen.")
+    return data, errors
+
+
+def add_tie(
+    store: GraphStore,
+    user: User,
+    label: NodeLabel,
+    node_id: str,
+    raw: Mapping[str, str],
+    _: Callable[[str], str],
+) -> dict[str, str]:
+    """Add the tie typed in ``raw``; returns the errors per field (empty: written)."""
+    form = _form_of(label, str(raw.get("type", "")))
+    if form is None:
+        return {"": _("Diese Art von Beziehung kann hier nicht angelegt werden.")}
+    other_id = str(raw.get("other_id", "")).strip()
+    data, errors = _parse(form, raw, _)
+    if not other_id:
+        errors["other_id"] = _("Bitte einen Eintrag aus der Liste wählen.")
+    elif other_id == node_id:
+        errors["other_id"] = _("Ein Eintrag kann nicht mit sich selbst verbunden werden.")
+    if errors:
+        return errors
+    from_id, to_id = (node_id, other_id) if form.node_end == "from" else (other_id, node_id)
+    probe = REL_SPECS[form.rel].model.model_construct(from_id=from_id, to_id=to_id, **data)
+    check_tie_change(store, user, probe)
+    try:
+        store.link(form.rel, from_id, to_id, actor=user.username, **data)
+    except NotFound:
+        return {"other_id": _("Diesen Eintrag gibt es nicht (mehr).")}
+    except InvalidRelationship:
+        return {"other_id": _("Dieser Eintrag passt nicht zu dieser Art von Beziehung.")}
+    except (InvalidValue, ValidationError) as e:
+        return {"": _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": str(e)}}
+    return {}
+
+
+def change_tie(
+    store: GraphStore,
+    user: User,
+    node_id: str,
+    tie_id: str,
+    raw: Mapping[str, str],
+    _: Callable[[str], str],
+) -> str:
+    """End (set ``until``) or delete a tie of this entry; returns an error ('' when done)."""
+    tie = store.get_tie(tie_id)
+    if node_id not in (tie.from_id, tie.to_id):
+        raise NotFound(f"tie {tie_id} of {node_id}")
+    check_tie_change(store, user, tie)
+    action = str(raw.get("action", ""))
+    if action == "delete":
+        store.unlink(tie_id, actor=user.username)
+        return ""
+    if action != "end":
+        return _("Ungültige Angaben.")
+    text = str(raw.get("until", "")).strip()
+    try:
+        until = _date(text) if text else dt.date.today()
+    except ValueError:
+        return _("Bitte ein Datum angeben, z. B. 31.12.2024.")
+    if tie.since and until < tie.since:
+        return _("Das Ende darf nicht vor dem Beginn liegen.")
+    try:
+        store.update_tie(tie_id, {"until": until}, actor=user.username)
+    except (InvalidValue, ValidationError) as e:
+        return _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": str(e)}
+    return ""
