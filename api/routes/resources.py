@@ -4,9 +4,8 @@ Each route validates, checks the role, calls one store method and shapes the ans
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
 
@@ -25,9 +24,7 @@ from api.security import CurrentUser, Forbidden, Role, User, require
 from graph_schema.model import Node, NodeLabel, RelType
 from graph_schema.store import GraphStore
 
-__all__ = ["RESOURCES", "Resource", "build_router", "history_out", "within_total"]
-
-T = TypeVar("T")
+__all__ = ["RESOURCES", "Resource", "build_router", "history_out"]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Not signed in"},
@@ -79,13 +76,6 @@ def _store(request: Request) -> GraphStore:
 def _shape(store: GraphStore, user: User, node: Node) -> dict[str, Any]:
     hide = hidden_person_fields(store, user, node.id) if node.label == NodeLabel.PERSON else ()
     return node_out(node, hide)
-
-
-def within_total(
-    fetch: Callable[[int, int], tuple[list[T], int]], limit: int, offset: int
-) -> tuple[list[T], int]:
-    """``fetch(limit, offset)``; kept for callers: the store itself never reads past the end."""
-    return fetch(limit, offset)
 
 
 def history_out(store: GraphStore, user: User, entries: list[Any]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.permissions import check_node_change, hidden_person_fields, owned_ids
-from api.routes.resources import history_out, within_total
+from api.routes.resources import history_out
 from api.security import Forbidden, Role, User
 from api.web import lookups
 from api.web.forms import form_fields, parse_form, raw_values
@@ -195,11 +195,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         if sort and sort.lstrip("-") in ("languages",):
             sort = None
         offset = (seite - 1) * PAGE_SIZE
-        items, total = within_total(
-            lambda limit, offset: _page(store, label, q, sort, kwargs, limit, offset),
-            PAGE_SIZE,
-            offset,
-        )
+        items, total = _page(store, label, q, sort, kwargs, PAGE_SIZE, offset)
         hide_all = not user.sees_personal_data
         own = owned_ids(store, user) if label == NodeLabel.PERSON and hide_all else set()
         rows = []
@@ -351,11 +347,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
     ) -> Response:
         store = _store(request)
         size = 50
-        entries, total = within_total(
-            lambda limit, offset: store.audit.list(entity_id=node_id, limit=limit, offset=offset),
-            size,
-            (seite - 1) * size,
-        )
+        entries, total = store.audit.list(entity_id=node_id, limit=size, offset=(seite - 1) * size)
         node = None
         try:
             node = store.get(label, node_id)
