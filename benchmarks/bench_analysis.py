@@ -18,7 +18,7 @@ same estimate (betweenness from the same sources, ``sources=``; closeness from d
 to the same pivots); igraph's exact betweenness at 30,000 takes minutes (measured 89 s
 unweighted and 505 s weighted) and is only timed with ``--exact-large``.
 
-Writes ``benchmarks/RESULTS-analysis.md``. Run with
+Writes its section of ``benchmarks/RESULTS.md``. Run with
 ``.venv/bin/python -m benchmarks.bench_analysis [--sizes 300 3000 30000]``.
 """
 
@@ -33,12 +33,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from benchmarks.results import write_section
 
 SIZES = (300, 3_000, 30_000)
 TODAY = dt.date(2026, 1, 15)
-OUT = Path(__file__).with_name("RESULTS-analysis.md")
+TITLE = "## Network analysis beside igraph"
 
 
 def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> Any:
@@ -210,7 +211,7 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
     import os
 
     lines = [
-        "# Benchmark results: network analysis beside igraph",
+        TITLE,
         "",
         f"Run {now} on {platform.machine()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores. `make bench` (`python -m benchmarks.bench_analysis`) "
@@ -243,7 +244,7 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
             f"{ours['actor_metrics_s'] / ref['total_s']:.2f} | {_f(ours['peak_mb'], 0)} | "
             f"{_f(ref['peak_mb'], 0)} | {_f(ours['baseline_mb'], 0)} |"
         )
-    lines += ["", "## Our steps (s)", ""]
+    lines += ["", "### Our steps (s)", ""]
     keys = [
         "graph_s",
         "actor_metrics_s",
@@ -270,14 +271,14 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
         "transitivity_s",
         "constraint_s",
     ]
-    lines += ["", "## igraph steps (s)", ""]
+    lines += ["", "### igraph steps (s)", ""]
     lines.append("| organisations | " + " | ".join(k.removesuffix("_s") for k in ikeys) + " |")
     lines.append("|---:|" + "---:|" * len(ikeys))
     for _, ours, ref in rows:
         lines.append(
             f"| {ours['organisations']:,} | " + " | ".join(_f(ref[k], 3) for k in ikeys) + " |"
         )
-    lines += ["", "## Exact versus sampled at large tiers", ""]
+    lines += ["", "### Exact versus sampled at large tiers", ""]
     for _, ours, ref in rows:
         if not ours["estimated"]:
             continue
@@ -301,7 +302,7 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
                 "(`GET /api/analysis/status`)."
             )
     text = "\n".join(lines) + "\n"
-    OUT.write_text(text, encoding="utf-8")
+    write_section(TITLE, text)
     return text
 
 

@@ -10,7 +10,7 @@ one keep-alive connection each) send a fixed number of requests:
 
 Each phase is bounded in count and in time (``--phase-timeout``). It reports p50, p95 and
 the maximum latency and the throughput per phase, stops the server with SIGINT, and
-writes the section "## API latency (...)" of ``benchmarks/RESULTS-api.md`` (replacing that
+writes the section "## API latency (...)" of ``benchmarks/RESULTS.md`` (replacing that
 section if it is there, keeping everything else). Run with
 ``.venv/bin/python -m benchmarks.bench_api``.
 """
@@ -38,9 +38,10 @@ from typing import Any
 
 import httpx
 
+from benchmarks.results import RESULTS, write_section
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
-RESULTS = HERE / "RESULTS-api.md"
 HOST = "127.0.0.1"
 
 
@@ -295,24 +296,6 @@ def section(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, text: str, title: str) -> None:
-    """Replace the section starting with ``title`` (up to the next ``## ``), or append."""
-    if not path.exists():
-        path.write_text("# Benchmark results: API\n\n" + text)
-        return
-    lines = path.read_text().splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == title), None)
-    if start is None:
-        body = "".join(lines).rstrip("\n") + "\n\n" + text
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        rest = "".join(lines[end:])
-        body = "".join(lines[:start]) + text + ("\n" + rest if rest else "")
-    path.write_text(body)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=3_000, help="demo organisations")
@@ -325,7 +308,7 @@ def main() -> None:
     args = parser.parse_args()
     result = bench(args)
     text = section(result)
-    write_section(args.output, text, heading(args.size, args.clients))
+    write_section(heading(args.size, args.clients), text, args.output)
     print(json.dumps(result, indent=2))
     print(f"\n{text}\nwrote {args.output}")
 

@@ -18,8 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.results import write_section
+
 TIERS = (300, 3_000, 30_000)
 HERE = Path(__file__).parent
+TITLE = "## Demo generation and bulk load (embedded LadybugDB)"
 
 
 def run_tier(size: int) -> dict[str, float | int]:
@@ -70,10 +73,10 @@ def run_tier(size: int) -> dict[str, float | int]:
 
 def write_results(results: dict[int, dict[str, float | int]]) -> Path:
     lines = [
-        "# Benchmark results: demo generation and bulk load (embedded LadybugDB)",
+        TITLE,
         "",
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"Python {platform.python_version()}, {_cores()} cores. `make bench` writes this file.",
+        f"Python {platform.python_version()}, {_cores()} cores. `make bench` writes this section.",
         "",
         "Load: one `GraphStore.bulk_upsert` transaction of every node and tie into a fresh "
         "store; reload: the same again (idempotent upsert, nothing changes); snapshot: the "
@@ -90,8 +93,7 @@ def write_results(results: dict[int, dict[str, float | int]]) -> Path:
             f"| {r['load_items_per_s']:,} | {r['reload_s']} | {r['snapshot_s']} | {r['db_mb']} "
             f"| {r['peak_rss_mb']} |"
         )
-    path = HERE / "RESULTS.md"
-    path.write_text("\n".join(lines) + "\n")
+    path = write_section(TITLE, "\n".join(lines) + "\n")
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return path
 
