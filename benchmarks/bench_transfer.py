@@ -8,7 +8,8 @@
    empty store and backup again (checked to be identical).
 
 Run with ``python -m benchmarks.bench_transfer`` (``--size``, ``--rows`` to change the
-tier); the numbers are printed and written to ``benchmarks/transfer-results.json``.
+tier); the numbers are printed and written as the section "## Import, export and backup
+(...)" of ``benchmarks/RESULTS.md`` (replacing that section, keeping the others).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import json
+import os
+import platform
 import resource
 import shutil
 import tempfile
@@ -24,6 +26,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from benchmarks.results import RESULTS, write_section
 
 HERE = Path(__file__).parent
 T = TypeVar("T")
@@ -129,16 +133,86 @@ def run(size: int, rows: int) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def heading(size: int, rows: int) -> str:
+    return f"## Import, export and backup ({size:,} organisations, {rows:,}-row XLSX)"
+
+
+def _row(what: str, seconds: Any, note: str = "") -> str:
+    return f"| {what} | {seconds} | {note} |"
+
+
+def section(result: dict[str, Any]) -> str:
+    """The RESULTS.md section of one run."""
+    size, rows = result["organisations"], result["rows"]
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cores = len(os.sched_getaffinity(0))
+    formats = ("xlsx", "csv", "graphml", "gexf", "json")
+    export_total = round(
+        result["export_collect_s"] + sum(result[f"export_{f}_s"] for f in formats), 3
+    )
+    c, again = result["import_counts"], result["import_again_counts"]
+    lines = [
+        heading(size, rows),
+        "",
+        f"Run {now} on {platform.machine()}, Python {platform.python_version()}, {cores} cores, "
+        "embedded LadybugDB. `make bench` (`python -m benchmarks.bench_transfer`) writes this "
+        "section.",
+        "",
+        f"A store holds the demo region of {size:,} organisations ({result['nodes']:,} nodes, "
+        f"{result['ties']:,} ties). The full export is everything, all dates, read once "
+        "(`exporter.collect`) and written in every format. The import is an XLSX of "
+        f"{rows:,} new organisations (German headers, dates as `31.12.2024`, each with an area: "
+        f"{rows:,} ties more), checked (dry run), written in one transaction, and imported a "
+        "second time (everything unchanged, nothing written). Peak memory is the process's "
+        "maximum resident set size.",
+        "",
+        "| step | seconds | notes |",
+        "|---|---:|---|",
+        _row("export: read the network", result["export_collect_s"]),
+    ]
+    for f in formats:
+        lines.append(_row(f"export {f}", result[f"export_{f}_s"], f"{result[f'export_{f}_mb']} MB"))
+    lines += [
+        _row("**full export, all formats**", f"**{export_total}**", "read once + five formats"),
+        _row("backup", result["backup_s"], f"{result['backup_mb']} MB"),
+        _row("backup: read the file", result["backup_read_s"]),
+        _row(
+            "restore into an empty store",
+            result["restore_s"],
+            "backup again identical: " + ("yes" if result["backup_identical"] else "**no**"),
+        ),
+        _row(f"write the {rows:,}-row XLSX", result["xlsx_write_s"], f"{result['xlsx_mb']} MB"),
+        _row(f"import {rows:,} rows, dry run", result["import_dry_run_s"]),
+        _row(
+            f"**import {rows:,} rows**",
+            f"**{result['import_s']}**",
+            f"{c['created']:,} created, {c['rejected']} rejected, one transaction",
+        ),
+        _row(
+            "the same file again",
+            result["import_again_s"],
+            f"{again['unchanged']:,} unchanged, {again['created']} created",
+        ),
+        "",
+        f"Organisations afterwards: {result['organisations_after']:,}. "
+        f"Peak memory: {result['peak_rss_mb']:,} MB.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=3_000, help="organisations of the region")
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the imported XLSX")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="the results file")
     args = parser.parse_args()
     result = run(args.size, args.rows)
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
-    (HERE / "transfer-results.json").write_text(json.dumps(result, indent=2) + "\n")
+    text = section(result)
+    write_section(heading(args.size, args.rows), text, args.output)
+    print(f"Written to {args.output}.")
 
 
 if __name__ == "__main__":
