@@ -295,22 +295,64 @@ def import_(
         Path | None,
         typer.Option(exists=True, dir_okay=False, help="JSON mapping (or a saved report)."),
     ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            help='Put a column on a field: "COLUMN=FIELD" or "SHEET:COLUMN=FIELD"; '
+            '"COLUMN=-" leaves it out. Repeat for more columns.',
+        ),
+    ] = None,
+    sheet: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sheet",
+            help='What a sheet holds: "SHEET=Organisation" (or Person, Offer, '
+            'COOPERATES_WITH, ...; "SHEET=-" leaves it out); "Organisation" alone for a '
+            "file of one sheet.",
+        ),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write the full report (with the mapping) as JSON.")
     ] = None,
 ) -> None:
-    """Import organisations, people, offers, memberships, cooperations from a spreadsheet."""
-    from api.transfer.importer import import_file, load_mapping, report_lines
+    """Import organisations, people, offers, memberships, cooperations from a spreadsheet.
+
+    The dry run (and the real run) prints how each sheet's columns were mapped to fields;
+    correct a column with --map and run again.
+    """
+    from api.transfer.importer import (
+        detect_mapping,
+        import_file,
+        load_mapping,
+        override_mapping,
+        parse_override,
+        report_lines,
+    )
 
     settings = _settings()
     given = load_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
+    data = file.read_bytes()
+    if map_ or sheet:
+        overrides = [parse_override(text) for text in map_ or []]
+        detected = detect_mapping(data, file.name, given)
+        entities: dict[str, str | None] = {}
+        for text in sheet or []:
+            name, sep, entity = text.rpartition("=")
+            if not sep:
+                if len(detected) != 1:
+                    _fail(f"--sheet {text!r}: the file has several sheets; write SHEET={text}.")
+                name = detected[0].sheet
+            entities[name.strip()] = None if entity.strip() in ("", "-") else entity.strip()
+        given = override_mapping(detected, overrides, entities)
     with _store(settings) as store:
         store.init()
         progress, _, advance = _progress_bar(f"Import {file.name}")
         with progress:
             result = import_file(
                 store,
-                file.read_bytes(),
+                data,
                 file.name,
                 dry_run=dry_run,
                 mapping=given,

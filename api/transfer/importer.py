@@ -52,7 +52,16 @@ from graph_schema.model import ID_PREFIX, NODE_MODELS, REL_SPECS, Node, NodeLabe
 from graph_schema.store import GraphStore, dump
 from graph_schema.vocab import FIELDS, TARGET_GROUPS
 
-__all__ = ["ImportReport", "Problem", "RowOutcome", "SheetMapping", "import_file"]
+__all__ = [
+    "ImportReport",
+    "Problem",
+    "RowOutcome",
+    "SheetMapping",
+    "detect_mapping",
+    "import_file",
+    "override_mapping",
+    "parse_override",
+]
 
 HEADER_SCAN = 10
 STATUSES = ("created", "updated", "unchanged", "rejected", "skipped")
@@ -118,6 +127,10 @@ class SheetMapping:
     header_row: int | None
     columns: dict[str, str | None] = field(default_factory=dict)
     note: str | None = None
+    #: the mapping left this sheet out
+    skipped: bool = False
+    #: the entity a sheet that could not be read was tried as (its name or the mapping's)
+    tried: str | None = None
 
 
 @dataclass
@@ -146,13 +159,17 @@ class ImportReport:
     @property
     def mapping(self) -> dict[str, Any]:
         """The detected mapping, in the form ``import_file(mapping=...)`` accepts."""
-        return {
-            "sheets": {
-                s.sheet: {"entity": s.entity, "header_row": s.header_row, "columns": s.columns}
-                for s in self.sheets
-                if s.entity
-            }
-        }
+        sheets: dict[str, Any] = {}
+        for s in self.sheets:
+            if s.entity:
+                sheets[s.sheet] = {
+                    "entity": s.entity,
+                    "header_row": s.header_row,
+                    "columns": s.columns,
+                }
+            elif s.skipped:
+                sheets[s.sheet] = {"entity": None}
+        return {"sheets": sheets}
 
     def summary(self) -> str:
         c = self.counts
@@ -218,25 +235,46 @@ def _header_cells(table: Table, i: int) -> dict[int, str]:
     return cells
 
 
+def _field(spec: SheetSpec, text: str, prop: Any) -> Column | None:
+    """The column of ``spec`` that a mapping's field names: a property or one of its headers."""
+    if prop is None:
+        return None
+    if not isinstance(prop, str):
+        raise InvalidValue(
+            f"The mapping gives column '{text}' the field {prop!r}: give a field name as text "
+            "(or null to leave the column out)."
+        )
+    for col in spec.columns:
+        if col.prop == prop:
+            return col
+    key = norm(prop)
+    for col in spec.columns:
+        if key and key in col.keys:
+            return col
+    allowed = ", ".join(c.prop for c in spec.columns)
+    raise InvalidValue(
+        f"The mapping puts column '{text}' on '{prop}', which {spec.key} does not "
+        f"have: use one of {allowed} (or null to leave the column out)."
+    )
+
+
 def _match(
     spec: SheetSpec, cells: Mapping[int, str], explicit: Mapping[str, Any]
 ) -> dict[int, Column]:
     result: dict[int, Column] = {}
-    used: set[str] = set()
-    by_prop = {c.prop: c for c in spec.columns}
+    used: dict[str, str] = {}
     for j, text in cells.items():
         if text in explicit:
-            prop = explicit[text]
-            if prop is None:
+            col = _field(spec, text, explicit[text])
+            if col is None:
                 continue
-            if prop not in by_prop:
-                allowed = ", ".join(by_prop)
+            if col.prop in used and used[col.prop] != text:
                 raise InvalidValue(
-                    f"The mapping puts column '{text}' on '{prop}', which {spec.key} does not "
-                    f"have: use one of {allowed} (or null to ignore the column)."
+                    f"The mapping puts both columns '{used[col.prop]}' and '{text}' on "
+                    f"'{col.prop}': map one of them to another field or leave it out (null)."
                 )
-            result[j] = by_prop[prop]
-            used.add(prop)
+            result[j] = col
+            used[col.prop] = text
     for j, text in cells.items():
         if j in result or text in explicit:
             continue
@@ -244,7 +282,7 @@ def _match(
         for col in spec.columns:
             if col.prop not in used and key in col.keys:
                 result[j] = col
-                used.add(col.prop)
+                used[col.prop] = text
                 break
     return result
 
@@ -259,6 +297,14 @@ def _identified(spec: SheetSpec, columns: Mapping[int, Column]) -> bool:
 
 def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, SheetMapping]:
     entity = explicit.get("entity")
+    if "entity" in explicit and not entity:
+        note = "not imported: the mapping leaves this sheet out"
+        return None, SheetMapping(table.name, None, None, note=note, skipped=True)
+    if entity is not None and not isinstance(entity, str):
+        raise InvalidValue(
+            f"The mapping gives sheet '{table.name}' the entity {entity!r}: give its name as "
+            "text, e.g. Organisation (or null to leave the sheet out)."
+        )
     try:
         named = sheet_by_key(entity) if entity else sheet_by_key(table.name)
     except KeyError:
@@ -270,8 +316,19 @@ def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, Shee
         named = None
     candidates = [named] if named else list(SHEETS)
     header_row = explicit.get("header_row")
-    rows = [int(header_row) - 1] if header_row else range(min(HEADER_SCAN, len(table.rows)))
     columns_given = explicit.get("columns") or {}
+    if not isinstance(columns_given, Mapping):
+        raise InvalidValue(
+            f"The mapping's columns of sheet '{table.name}' must be an object: "
+            '{"<column header>": "<field>" or null}.'
+        )
+    if header_row is not None and (
+        isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1
+    ):
+        raise InvalidValue(
+            f"The mapping's header_row of sheet '{table.name}' must be a row number from 1."
+        )
+    rows = [header_row - 1] if header_row else range(min(HEADER_SCAN, len(table.rows)))
     best: _Plan | None = None
     for i in rows:
         if i < 0 or i >= len(table.rows):
@@ -292,7 +349,27 @@ def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, Shee
             "e.g. Organisationen, Personen, Angebote, Kooperationen or Mitgliedschaften, "
             "or give the mapping"
         )
-        return None, SheetMapping(table.name, None, None, note=note)
+        # the first row with text, so that the user can map its columns
+        first = next(
+            (i for i in rows if 0 <= i < len(table.rows) and _header_cells(table, i)), None
+        )
+        cells = _header_cells(table, first) if first is not None else {}
+        return None, SheetMapping(
+            table.name,
+            None,
+            None,
+            columns={text: None for _, text in sorted(cells.items())},
+            note=note,
+            tried=named.key if named else None,
+        )
+    found = set(best.headers.values())
+    unknown = [h for h in columns_given if h not in found]
+    if unknown:
+        have = ", ".join(f"'{h}'" for _, h in sorted(best.headers.items()))
+        raise InvalidValue(
+            f"The mapping names the column '{unknown[0]}', which sheet '{table.name}' does not "
+            f"have in its header row (row {best.header + 1}): use one of {have}."
+        )
     mapping = {
         text: (best.columns[j].prop if j in best.columns else None)
         for j, text in sorted(best.headers.items())
@@ -855,17 +932,41 @@ class _Importer:
             self.report.duplicates.append(entry)
 
 
-def _explicit_for(mapping: Mapping[str, Any] | None, table: Table, count: int) -> dict[str, Any]:
+def _sheets_of(mapping: Mapping[str, Any] | None, tables: list[Table]) -> dict[str, Any]:
+    """The mapping's sheets, checked against the file's: sheet name -> its mapping."""
     if not mapping:
         return {}
+    if not isinstance(mapping, Mapping):
+        raise InvalidValue('The mapping must be a JSON object: {"sheets": {...}}.')
     sheets = mapping.get("sheets", mapping)
     if not isinstance(sheets, Mapping):
         raise InvalidValue('The mapping must be {"sheets": {"<sheet>": {...}}}.')
-    if table.name in sheets:
-        return dict(sheets[table.name] or {})
-    if count == 1 and len(sheets) == 1:
-        return dict(next(iter(sheets.values())) or {})
-    return {}
+    names = [t.name for t in tables]
+    out: dict[str, Any] = {}
+    for name, given in sheets.items():
+        if given is not None and not isinstance(given, Mapping):
+            raise InvalidValue(
+                f"The mapping of sheet '{name}' must be an object with entity, header_row "
+                "and columns."
+            )
+        extra = sorted(set(given or {}) - {"entity", "header_row", "columns"})
+        if extra:
+            raise InvalidValue(
+                f"The mapping of sheet '{name}' has the unknown key '{extra[0]}': use entity, "
+                "header_row and columns."
+            )
+        if name in names:
+            out[name] = dict(given or {})
+        elif len(tables) == 1 and len(sheets) == 1:
+            # a CSV file's "sheet" is named after the file, which the user may have renamed
+            out[names[0]] = dict(given or {})
+        else:
+            have = ", ".join(f"'{n}'" for n in names)
+            raise InvalidValue(
+                f"The mapping names the sheet '{name}', which the file does not have: use one "
+                f"of {have}."
+            )
+    return out
 
 
 def import_file(
@@ -877,6 +978,7 @@ def import_file(
     mapping: Mapping[str, Any] | None = None,
     actor: str | None = None,
     progress: Callable[[int], None] | None = None,
+    empty_ok: bool = False,
 ) -> ImportReport:
     """Read a file and report (dry run) or write its rows; see the module docstring.
 
@@ -889,6 +991,8 @@ def import_file(
             all of them (``entity``, ``header_row``, ``columns`` header -> property or null).
         actor: the user name recorded in the history.
         progress: called with the number of entries written after each batch.
+        empty_ok: when no sheet can be read, answer the report (its sheets say why) instead
+            of raising :class:`InvalidValue`, so that the mapping can be given.
 
     Returns:
         The report; ``applied`` tells whether anything was written.
@@ -899,12 +1003,15 @@ def import_file(
     if csvs:
         report.encoding = csvs[0].encoding
         report.delimiter = csvs[0].delimiter
+    given = _sheets_of(mapping, tables)
     plans: list[_Plan] = []
     for table in tables:
-        plan, sheet = _plan(table, _explicit_for(mapping, table, len(tables)))
+        plan, sheet = _plan(table, given.get(table.name, {}))
         report.sheets.append(sheet)
         if plan is not None:
             plans.append(plan)
+    if not plans and empty_ok:
+        return report
     if not plans:
         notes = "; ".join(f"{s.sheet}: {s.note}" for s in report.sheets)
         raise InvalidValue(f"Nothing to import in {filename}. {notes}.")
@@ -943,6 +1050,117 @@ def import_file(
     return report
 
 
+def detect_mapping(
+    data: bytes, filename: str, mapping: Mapping[str, Any] | None = None
+) -> list[SheetMapping]:
+    """How each sheet of a file would be read (with ``mapping`` where given), without a store."""
+    tables = read_tables(data, filename)
+    given = _sheets_of(mapping, tables)
+    return [_plan(t, given.get(t.name, {}))[1] for t in tables]
+
+
+def parse_override(text: str) -> tuple[str | None, str, str | None]:
+    """A ``--map`` option: ``[SHEET:]COLUMN=FIELD`` (FIELD empty or ``-``: leave it out).
+
+    Examples:
+        >>> parse_override("Träger=name")
+        (None, 'Träger', 'name')
+        >>> parse_override("Liste:Bemerkung=-")
+        ('Liste', 'Bemerkung', None)
+    """
+    left, sep, right = text.rpartition("=")
+    if not sep or not left.strip():
+        raise InvalidValue(
+            f'--map {text!r}: write COLUMN=FIELD (e.g. --map "Träger=name"), optionally '
+            "SHEET:COLUMN=FIELD, and COLUMN=- to leave a column out."
+        )
+    sheet, colon, column = left.partition(":")
+    field_name = right.strip()
+    value = None if field_name in ("", "-") else field_name
+    if colon and sheet.strip() and column.strip():
+        return sheet.strip(), column.strip(), value
+    return None, left.strip(), value
+
+
+def override_mapping(
+    sheets: list[SheetMapping],
+    overrides: list[tuple[str | None, str, str | None]],
+    entities: Mapping[str, str | None] | None = None,
+) -> dict[str, Any]:
+    """The whole mapping of ``sheets`` with some columns put on other fields.
+
+    Args:
+        sheets: the detected mapping (:func:`detect_mapping`).
+        overrides: ``(sheet or None, column header, field or None)``; without a sheet, an
+            override applies to every sheet that has the column. A sheet part that is no
+            sheet's name is read as part of the header ("Tel.: privat").
+        entities: sheet -> what it holds (a node label or tie type; None: leave it out).
+    """
+    by_name = {s.sheet: s for s in sheets}
+    result: dict[str, Any] = {}
+    for s in sheets:
+        if s.entity:
+            result[s.sheet] = {
+                "entity": s.entity,
+                "header_row": s.header_row,
+                "columns": dict(s.columns),
+            }
+    for name, entity in (entities or {}).items():
+        if name not in by_name:
+            have = ", ".join(f"'{n}'" for n in by_name)
+            raise InvalidValue(f"--sheet: the file has no sheet '{name}': use one of {have}.")
+        if entity is None:
+            result[name] = {"entity": None}
+        elif result.get(name, {}).get("entity") != sheet_by_key_or_fail(entity, name):
+            result[name] = {"entity": entity, "columns": {}}
+    for sheet, column, value in overrides:
+        if sheet is not None and sheet not in by_name:
+            sheet, column = None, f"{sheet}:{column}"
+        targets = [sheet] if sheet is not None else list(by_name)
+        hit = [
+            t
+            for t in targets
+            if column in by_name[t].columns or column in result.get(t, {}).get("columns", {})
+        ]
+        if not hit:
+            where = f"sheet '{sheet}'" if sheet is not None else "any sheet"
+            have = "; ".join(
+                f"{s.sheet}: " + ", ".join(f"'{h}'" for h in s.columns)
+                for s in sheets
+                if s.columns and (sheet is None or s.sheet == sheet)
+            )
+            raise InvalidValue(
+                f"--map: there is no column '{column}' in {where} of the file"
+                + (f" (columns: {have})" if have else "")
+                + ": write the header as it is in the file's header row."
+            )
+        for t in hit:
+            if t not in result:
+                tried = by_name[t].tried
+                if tried is None:
+                    raise InvalidValue(
+                        f"--map: sheet '{t}' matches no known sheet, so its columns have no "
+                        f'fields yet: say what it holds with --sheet "{t}=Organisation" '
+                        "(or Person, Offer, COOPERATES_WITH, ...)."
+                    )
+                result[t] = {"entity": tried, "columns": {}}
+            if result[t].get("entity") is None:
+                continue
+            result[t]["columns"][column] = value
+    return {"sheets": result}
+
+
+def sheet_by_key_or_fail(entity: str, sheet: str) -> str:
+    """The key of the sheet spec ``entity`` names, or a message listing the choices."""
+    try:
+        return sheet_by_key(entity).key
+    except KeyError:
+        keys = ", ".join(s.key for s in SHEETS)
+        raise InvalidValue(
+            f"The sheet '{sheet}' cannot hold '{entity}': use one of {keys}."
+        ) from None
+
+
 def load_mapping(text: str) -> dict[str, Any]:
     """A mapping from JSON text: the mapping itself or a whole saved report holding one."""
     import json
@@ -965,7 +1183,7 @@ def report_lines(report: ImportReport, limit: int = 200) -> list[str]:
         if s.entity is None:
             lines.append(f"Sheet '{s.sheet}': {s.note}")
             continue
-        cols = ", ".join(f"{h} → {p or '(ignored)'}" for h, p in s.columns.items())
+        cols = ", ".join(f"{h} → {p or '(not imported)'}" for h, p in s.columns.items())
         lines.append(f"Sheet '{s.sheet}' → {s.entity} (header row {s.header_row}): {cols}")
     shown = 0
     hidden = 0

@@ -204,6 +204,11 @@ def read_tables(data: bytes, filename: str) -> list[Table]:
             "Old Excel files (.xls) cannot be read: save the file as .xlsx (Excel workbook) "
             "or as CSV and import that."
         )
+    if lower.endswith((".xlsx", ".xlsm")) and not data.startswith(b"PK"):
+        raise InvalidValue(
+            "The file is named .xlsx but is no Excel workbook: save it again as .xlsx (Excel "
+            "workbook) or as CSV."
+        )
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:

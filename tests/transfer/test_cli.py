@@ -64,3 +64,32 @@ def test_import_export_backup_restore(tmp_path: Path) -> None:
     html = _run(data, "report", str(tmp_path / "bericht.html"), "--compare-to", "2020-01-01")
     assert html.returncode == 0, html.stderr
     assert "Netzwerkbericht" in (tmp_path / "bericht.html").read_text()
+
+
+def test_import_with_a_corrected_mapping(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    liste = tmp_path / "liste.csv"
+    liste.write_bytes(
+        "Träger-Bezeichnung;Sorte;Bemerkung\nKulturbrücke Lindenau;MSO;nur intern\n".encode(
+            "cp1252"
+        )
+    )
+    bad = _run(data, "import", str(liste), "--dry-run", "--map", "Träger=name")
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+    assert "no column 'Träger'" in bad.stderr and "Träger-Bezeichnung" in bad.stderr
+    args = ["--sheet", "Organisation", "--map", "Träger-Bezeichnung=name", "-m", "Sorte=kind"]
+    args += ["--map", "Bemerkung=-"]
+    dry = _run(data, "import", str(liste), "--dry-run", *args)
+    assert dry.returncode == 0, dry.stderr
+    # the dry run prints the mapping it used
+    assert (
+        "Sheet 'liste' → Organisation (header row 1): Träger-Bezeichnung → name, "
+        "Sorte → kind, Bemerkung → (not imported)" in dry.stdout
+    )
+    assert "Dry run: 1 created" in dry.stdout
+    real = _run(data, "import", str(liste), *args)
+    assert real.returncode == 0 and "Imported: 1 created" in real.stdout, real.stderr
+    again = _run(data, "import", str(liste), *args)
+    assert "0 created, 0 updated, 1 unchanged" in again.stdout
+    wrong = _run(data, "import", str(liste), *args[:-2], "--map", "Bemerkung=colour")
+    assert wrong.returncode == 1 and "'colour'" in wrong.stderr

@@ -11,7 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.transfer import exporter
-from api.transfer.importer import ImportReport, import_file
+from api.transfer.importer import (
+    ImportReport,
+    detect_mapping,
+    import_file,
+    override_mapping,
+    parse_override,
+)
 from graph_schema.errors import InvalidValue
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.store import GraphStore
@@ -224,3 +230,38 @@ def test_formula_like_names_stay_text_and_round_trip(store: GraphStore, fmt: str
         assert ws["B2"].data_type == "s" and ws["B2"].value == name
     report = import_file(store, data, f"export.{'zip' if fmt == 'csv' else fmt}")
     assert set(_outcomes(report).values()) == {"unchanged"}
+
+
+def test_overrides_change_only_the_named_columns() -> None:
+    csv = "Träger-Bezeichnung;Sorte;Bemerkung\nCaritas Lindenau;Wohlfahrtsverband;x\n".encode()
+    sheets = detect_mapping(csv, "liste.csv")
+    assert sheets[0].entity is None and list(sheets[0].columns) == [
+        "Träger-Bezeichnung",
+        "Sorte",
+        "Bemerkung",
+    ]
+    with pytest.raises(InvalidValue, match="--sheet"):
+        override_mapping(sheets, [parse_override("Träger-Bezeichnung=name")])
+    mapping = override_mapping(
+        sheets,
+        [parse_override("Träger-Bezeichnung=name"), parse_override("Bemerkung=-")],
+        {"liste": "Organisation"},
+    )
+    assert mapping == {
+        "sheets": {
+            "liste": {
+                "entity": "Organisation",
+                "columns": {"Träger-Bezeichnung": "name", "Bemerkung": None},
+            }
+        }
+    }
+    [sheet] = detect_mapping(csv, "liste.csv", mapping)
+    # a field may be named by its German header too ("Art" is kind)
+    assert sheet.columns == {"Träger-Bezeichnung": "name", "Sorte": None, "Bemerkung": None}
+    again = override_mapping([sheet], [parse_override("liste:Sorte=Art")])
+    assert again["sheets"]["liste"]["columns"]["Sorte"] == "Art"
+    assert detect_mapping(csv, "liste.csv", again)[0].columns["Sorte"] == "kind"
+    with pytest.raises(InvalidValue, match="no column 'Farbe'"):
+        override_mapping([sheet], [parse_override("Farbe=name")])
+    with pytest.raises(InvalidValue, match="COLUMN=FIELD"):
+        parse_override("name")

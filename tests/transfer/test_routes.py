@@ -139,3 +139,38 @@ def test_backup_and_restore_are_for_admins(api_on: Api) -> None:
         "/api/restore", files=broken, headers={"Authorization": f"Bearer {token}"}
     )
     assert r.status_code == 422 and "cut short" in r.json()["detail"]
+
+
+def test_a_mapping_naming_an_unknown_column_or_sheet_is_a_422_naming_it(api: Api) -> None:
+    cases = [
+        ({"Organisationen": {"columns": {"Webseite": "website"}}}, "'Webseite'"),
+        ({"Tabelle1": {"entity": "Organisation"}}, "'Tabelle1'"),
+        ({"Organisationen": {"columns": {"Name": "name", "Kurzname": "name"}}}, "both columns"),
+        ({"Organisationen": {"entity": "Verein"}}, "'Verein'"),
+        ({"Organisationen": {"header_row": "zwei"}}, "header_row"),
+        ({"Organisationen": {"colums": {}}}, "'colums'"),
+    ]
+    for sheets, named in cases:
+        r = _upload(api, "admin", "clean.xlsx", mapping=json.dumps({"sheets": sheets}))
+        assert r.status_code == 422, (sheets, r.text)
+        assert named in r.json()["detail"], r.json()["detail"]
+
+
+def test_a_corrected_mapping_is_what_the_real_run_uses(api_on: Api) -> None:
+    before = api_on.store.counts()["Organisation"]
+    report = _upload(api_on, "editor", "clean.xlsx").json()
+    mapping = report["mapping"]
+    assert mapping["sheets"]["Organisationen"]["columns"]["Kurzname"] == "short_name"
+    mapping["sheets"]["Organisationen"]["columns"]["Kurzname"] = None
+    mapping["sheets"]["Kooperationen"] = {"entity": None}  # leave the sheet out
+    r = _upload(api_on, "editor", "clean.xlsx", mapping=json.dumps(mapping), dry_run="false")
+    assert r.status_code == 200 and r.json()["applied"], r.text
+    body = r.json()
+    assert body["mapping"]["sheets"]["Organisationen"]["columns"]["Kurzname"] is None
+    assert not [row for row in body["rows"] if row["sheet"] == "Kooperationen"]
+    assert api_on.store.counts()["Organisation"] == before + 5
+    awo = api_on.store.list("Organisation", q="AWO Kreisverband").items
+    assert awo and awo[0].short_name is None
+    # the same file with the same mapping again changes nothing
+    again = _upload(api_on, "editor", "clean.xlsx", mapping=json.dumps(mapping), dry_run="false")
+    assert again.json()["counts"]["created"] == 0 and again.json()["counts"]["updated"] == 0

@@ -84,7 +84,7 @@ def test_rejected_rows_offer_no_confirmation(web: Web) -> None:
     before = web.store.list("Organisation").total
     r = _upload(web, "admin", MESSY)
     assert r.status_code == 200
-    assert "abgelehnt" in r.text and 'name="token"' not in r.text
+    assert "abgelehnt" in r.text and 'value="confirm"' not in r.text
     assert "Es wurde nichts geschrieben." in r.text
     assert web.store.list("Organisation").total == before
 
@@ -164,3 +164,108 @@ def test_backup_and_restore_for_admins_only(web: Web, tmp_path: Path) -> None:
     assert web.store.get("Organisation", "org-own").id == "org-own"
     # access tokens are not part of a backup: the admin signs in again
     assert admin.get("/sicherung", follow_redirects=False).status_code == 303
+
+
+LISTE = (
+    "Träger-Bezeichnung;Sorte;Bemerkung\n"
+    "Deutsch-Syrischer Kulturverein;Migrantenorganisation;trifft sich dienstags\n"
+    "Nachbarschaftshilfe Lindenau;Initiative;\n"
+).encode()
+
+
+def _post(web: Web, html: str, **data: str):  # type: ignore[no-untyped-def]
+    return web["editor"].post("/import", data={"csrf_token": csrf_of(html), **data})
+
+
+def _selected(html: str, name: str) -> str:
+    match = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', html, re.S)
+    assert match, f"no select {name}"
+    chosen = re.search(r'<option value="([^"]*)" selected>', match.group(1))
+    return chosen.group(1) if chosen else ""
+
+
+def test_the_user_corrects_the_mapping_and_imports_with_it(web: Web) -> None:
+    before = web.store.list("Organisation").total
+    client = web["editor"]
+    r = client.post(
+        "/import",
+        data={"csrf_token": csrf_of(client.get("/import").text), "action": "preview"},
+        files={"file": ("liste.csv", LISTE, "text/csv")},
+    )
+    # nothing recognised: the form asks what the sheet holds, no import is offered
+    assert r.status_code == 200 and "Keines der Blätter wurde erkannt" in r.text
+    assert 'value="confirm"' not in r.text and _selected(r.text, "entity-0") == ""
+    token = _token(r.text)
+    r = _post(web, r.text, token=token, action="remap", **{"entity-0": "Organisation"})
+    assert r.status_code == 200 and _selected(r.text, "entity-0") == "Organisation"
+    # the columns are offered with "nicht übernommen" where no field was recognised
+    assert "Träger-Bezeichnung" in r.text and _selected(r.text, "col-0-0") == ""
+    assert "nicht übernommen" in r.text
+    columns = {"col-0-0": "name", "col-0-1": "kind", "col-0-2": ""}
+    r = _post(web, r.text, token=token, action="remap", **{"entity-0": "Organisation"}, **columns)
+    assert r.status_code == 200, r.text
+    assert "Die Vorschau wurde mit Ihrer Zuordnung neu berechnet." in r.text
+    assert "2 angelegt" in r.text and [_selected(r.text, k) for k in columns] == [
+        "name",
+        "kind",
+        "",
+    ]
+    assert web.store.list("Organisation").total == before  # still a dry run
+    # confirmed with the mapping shown: the comment column is left out as chosen
+    r = _post(web, r.text, token=token, action="confirm", **{"entity-0": "Organisation"}, **columns)
+    assert r.status_code == 200 and "Der Import wurde ausgeführt." in r.text
+    assert web.store.list("Organisation").total == before + 2
+    found = web.store.list("Organisation", q="Deutsch-Syrischer").items
+    assert len(found) == 1 and found[0].kind == "migrant_organisation"
+    assert found[0].description is None
+    assert not (transfer.UPLOAD_DIR / f"{token}.bin").exists()
+
+
+def test_a_changed_mapping_is_shown_before_it_is_imported(web: Web) -> None:
+    before = web.store.list("Organisation").total
+    r = _upload(web, "editor", CLEAN)
+    token = _token(r.text)
+    sheets = re.findall(r"<legend>Blatt „([^“]+)“", r.text)
+    k = sheets.index("Organisationen")
+    headers = re.findall(rf'<label for="col-{k}-(\d+)">([^<]+)</label>', r.text)
+    c = next(c for c, h in headers if _selected(r.text, f"col-{k}-{c}") == "short_name")
+    # confirming with a changed select does not import: it shows the new dry run first
+    r = _post(web, r.text, token=token, action="confirm", **{f"col-{k}-{c}": ""})
+    assert r.status_code == 200 and "Sie haben die Zuordnung geändert" in r.text
+    assert "Der Import wurde ausgeführt." not in r.text
+    assert web.store.list("Organisation").total == before
+    assert _selected(r.text, f"col-{k}-{c}") == ""
+    r = _post(web, r.text, token=token, action="confirm", **{f"col-{k}-{c}": ""})
+    assert "Der Import wurde ausgeführt." in r.text
+    assert web.store.list("Organisation").total == before + 5
+    awo = web.store.list("Organisation", q="AWO Kreisverband Lindenau").items
+    assert len(awo) == 1 and awo[0].short_name is None  # "Kurzname" was left out
+
+
+def test_a_field_chosen_twice_or_unknown_is_the_form_again_with_a_message(web: Web) -> None:
+    r = _upload(web, "editor", CLEAN)
+    token = _token(r.text)
+    k = re.findall(r"<legend>Blatt „([^“]+)“", r.text).index("Organisationen")
+    r2 = _post(
+        web, r.text, token=token, action="remap", **{f"col-{k}-0": "name", f"col-{k}-1": "name"}
+    )
+    assert r2.status_code == 422 and "sind beide dem Feld" in r2.text
+    assert _selected(r2.text, f"col-{k}-1") == "name"  # the form as the user left it
+    r3 = _post(web, r2.text, token=token, action="remap", **{f"col-{k}-0": "colour"})
+    assert r3.status_code == 422 and "Unbekanntes Feld" in r3.text
+    r4 = _post(web, r3.text, token=token, action="remap", **{f"entity-{k}": "Nonsense"})
+    assert r4.status_code == 422 and "Unbekannte Auswahl" in r4.text
+    # the file is still there: the import can go on
+    r5 = _post(web, r4.text, token=token, action="confirm")
+    assert "Der Import wurde ausgeführt." in r5.text
+
+
+def test_another_session_cannot_remap_an_upload(web: Web) -> None:
+    r = _upload(web, "editor", CLEAN)
+    token = _token(r.text)
+    admin = web["admin"]
+    other = admin.post(
+        "/import",
+        data={"csrf_token": csrf_of(admin.get("/import").text), "action": "remap", "token": token},
+    )
+    assert other.status_code == 422 and "noch einmal hoch" in other.text
