@@ -1,5 +1,5 @@
-"""The ``netzwerkatlas`` command: init, demo, serve, stats, import, export, backup, restore,
-report.
+"""The ``netzwerkatlas`` command: init, demo, serve, stats, import, duplicates, merge,
+export, backup, restore, report.
 
 Every error ends in one line on stderr and a non-zero exit code, never a stack trace.
 """
@@ -367,6 +367,71 @@ def import_(
     if result.rejected and not dry_run:
         _fail(result.summary())
     console.print(result.summary(), highlight=False)
+
+
+@app.command()
+def duplicates(
+    threshold: Annotated[
+        float, typer.Option(min=50, max=100, help="Lowest similarity in percent.")
+    ] = 90.0,
+    format: Annotated[  # noqa: A002 - the option's name
+        str, typer.Option("--format", "-f", help="table or json.")
+    ] = "table",
+) -> None:
+    """List near-duplicate entries (names differing in case, spacing, legal form, a typo)."""
+    from api.transfer import duplicates as dup
+    from graph_schema.store import dump
+
+    if format not in ("table", "json"):
+        _fail(f"Unknown format {format!r}: use --format table or --format json.")
+    settings = _settings()
+    with _store(settings, read_only=True) as store:
+        nodes = dump.all_nodes(store, list(dup.DUPLICATE_LABELS))
+        pairs = dup.find_duplicates(nodes, threshold)
+    if format == "json":
+        console.print_json(json.dumps([c.as_dict() for c in pairs], ensure_ascii=False))
+        return
+    if not pairs:
+        console.print("No near-duplicates found.")
+        return
+    table = Table("kind", "A (id)", "A", "B (id)", "B", "similarity", "reason")
+    for c in pairs:
+        same = dup.loose_key(c.a_name) == dup.loose_key(c.b_name)
+        reason = "same but for case, spacing or legal form" if same else "similar (a typo?)"
+        table.add_row(str(c.label), c.a_id, c.a_name, c.b_id, c.b_name, f"{c.score:.0f} %", reason)
+    console.print(table)
+    console.print(
+        f"{len(pairs)} pairs. Merge one with: netzwerkatlas merge KEEP_ID DROP_ID", highlight=False
+    )
+
+
+@app.command()
+def merge(
+    keep_id: Annotated[str, typer.Argument(help="The entry that stays.")],
+    drop_id: Annotated[str, typer.Argument(help="The entry merged into it, then deleted.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Merge two entries of one kind: every tie and the history of both are kept."""
+    from api.transfer.duplicates import merge as merge_entries
+
+    settings = _settings()
+    with _store(settings) as store:
+        store.init()
+        keep = store.get(store.label_of(keep_id), keep_id)
+        drop = store.get(store.label_of(drop_id), drop_id)
+        if not yes:
+            typer.confirm(
+                f"Merge '{drop.display_name}' ({drop_id}) into '{keep.display_name}' "
+                f"({keep_id}) and delete {drop_id}?",
+                abort=True,
+            )
+        result = merge_entries(store, keep_id, drop_id, actor="cli")
+    filled = ", ".join(result["filled"]) or "nothing"
+    console.print(
+        f"Merged {drop_id} into {keep_id}: {result['moved_ties']} ties moved, "
+        f"{result['removed_ties']} removed (they joined the two), filled: {filled}.",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -93,3 +93,38 @@ def test_import_with_a_corrected_mapping(tmp_path: Path) -> None:
     assert "0 created, 0 updated, 1 unchanged" in again.stdout
     wrong = _run(data, "import", str(liste), *args[:-2], "--map", "Bemerkung=colour")
     assert wrong.returncode == 1 and "'colour'" in wrong.stderr
+
+
+def test_duplicates_and_merge(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    orgs = tmp_path / "organisationen.csv"
+    orgs.write_text(
+        "Name;Art;Website\n"
+        "Caritasverband Lindenau e.V.;Wohlfahrtsverband;\n"
+        "caritasverband  Lindenau;Wohlfahrtsverband;https://caritas.example.org\n"
+        "AWO Lindenau;Wohlfahrtsverband;\n",
+        encoding="utf-8",
+    )
+    coop = tmp_path / "kooperationen.csv"
+    coop.write_text("Organisation;Partner\ncaritasverband  Lindenau;AWO Lindenau\n")
+    for f in (orgs, coop):
+        assert _run(data, "import", str(f)).returncode == 0
+    listed = _run(data, "duplicates", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    [pair] = json.loads(listed.stdout)
+    names = {pair["a"]["name"]: pair["a"]["id"], pair["b"]["name"]: pair["b"]["id"]}
+    keep = names.pop("Caritasverband Lindenau e.V.")
+    [drop] = names.values()
+    table = _run(data, "duplicates")
+    assert "legal form" in table.stdout and "netzwerkatlas merge" in table.stdout
+    unknown = _run(data, "merge", keep, "org-nobody", "--yes")
+    assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1
+    merged = _run(data, "merge", keep, drop, "--yes")
+    assert merged.returncode == 0, merged.stderr
+    assert "1 ties moved" in merged.stdout and "website" in merged.stdout
+    assert json.loads(_run(data, "duplicates", "--format", "json").stdout) == []
+    exported = tmp_path / "net.json"
+    assert _run(data, "export", str(exported)).returncode == 0
+    net = json.loads(exported.read_text())
+    assert drop not in json.dumps(net["nodes"] if "nodes" in net else net)
+    assert keep in exported.read_text()
