@@ -109,7 +109,24 @@ class AnalysisService:
         )
 
     def graph(self, f: Filters) -> nx.Graph:
-        return self._cached(("graph", f), lambda: graphs.cooperation_graph(self.snapshot(f)))
+        """The cooperation graph, from a snapshot of only what it needs (or the full one
+        when that is already at hand)."""
+
+        def compute() -> nx.Graph:
+            snap = self._peek(("snapshot", f))
+            if snap is None:
+                as_of, area, field, kind = f
+                snap = self.store.snapshot(
+                    as_of,
+                    area=area,
+                    field=field,
+                    kind=kind,
+                    labels=graphs.COOPERATION_LABELS,
+                    types=graphs.COOPERATION_TYPES,
+                )
+            return graphs.cooperation_graph(snap)
+
+        return self._cached(("graph", f), compute)
 
     def is_large(self, f: Filters) -> bool:
         """Whether the graph of ``f`` gets its exact figures in the background."""
@@ -133,8 +150,8 @@ class AnalysisService:
             def compute() -> dict[str, Any]:
                 g = self.graph(f)
                 return {
-                    "as_of": self.snapshot(f).as_of,
-                    **figures.summary(g),
+                    "as_of": _day(f),
+                    **figures.summary(g, betweenness=_betweenness_of(self.metrics(f))),
                     "bridges": actors.bridges(g),
                 }
 
@@ -158,8 +175,13 @@ class AnalysisService:
         def compute() -> dict[str, Any]:
             g = self.graph(f)
             return {
-                "as_of": self.snapshot(f).as_of,
-                **figures.summary(g, exact_limit=BACKGROUND_LIMIT, samples=SAMPLES),
+                "as_of": _day(f),
+                **figures.summary(
+                    g,
+                    exact_limit=BACKGROUND_LIMIT,
+                    samples=SAMPLES,
+                    betweenness=_betweenness_of(self._estimated_metrics(f)),
+                ),
                 "bridges": actors.bridges(g),
                 "estimated": True,
             }
@@ -327,3 +349,12 @@ class AnalysisService:
             ("change", before, after),
             lambda: change.compare(self.snapshot(before), self.snapshot(after)),
         )
+
+
+def _day(f: Filters) -> dt.date:
+    """The date a snapshot of ``f`` is taken on (the store's rule: today without one)."""
+    return f[0] or dt.date.today()
+
+
+def _betweenness_of(rows: list[dict[str, Any]]) -> list[float]:
+    return [float(r["betweenness"]) for r in rows]

@@ -13,12 +13,21 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Hashable, Sequence
+from typing import Any
 
 import igraph as ig
 import networkx as nx
 import numpy as np
 
-__all__ = ["IGraphView", "betweenness", "betweenness_estimate", "closeness", "sample_indices"]
+__all__ = [
+    "BetweennessJob",
+    "IGraphView",
+    "betweenness",
+    "betweenness_estimate",
+    "closeness",
+    "core_number",
+    "sample_indices",
+]
 
 
 class IGraphView:
@@ -74,26 +83,138 @@ def sample_indices(n: int, k: int, seed: int) -> list[int]:
     return sorted(random.Random(seed).sample(range(n), k))
 
 
+#: below this much work (organisations × ties) a worker process costs more than it saves
+PARALLEL_MIN_WORK = 2_000_000
+#: share of the sources sent to the worker: the caller's process also computes the other
+#: metrics meanwhile (measured balance on the 3,000-organisation demo)
+WORKER_SHARE = 0.6
+
+
 def betweenness(
     view: IGraphView, weight: str | None = None, sources: Sequence[int] | None = None
 ) -> list[float]:
     """Betweenness as ``nx.betweenness_centrality(normalized=True)``, in vertex order.
 
     Exact (igraph) without ``sources``; with them, the linearly scaled estimate of
-    :func:`betweenness_estimate`.
+    :func:`betweenness_estimate`. Large graphs share the work with a worker process (see
+    :class:`BetweennessJob`).
 
     Examples:
         >>> view = IGraphView(nx.path_graph(3))
         >>> betweenness(view)
         [0.0, 1.0, 0.0]
     """
-    n = view.n
-    if sources is not None:
-        return betweenness_estimate(view, weight, sources)
-    raw = view.graph.betweenness(directed=False, weights=weight)
-    # igraph counts each unordered pair once, NetworkX sums both directions before scaling
-    scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    return [float(b) * scale for b in raw]
+    return BetweennessJob(view, (weight,), sources).result()[weight]
+
+
+class BetweennessJob:
+    """Betweenness of one graph under one or more weightings, started now, read later.
+
+    The sources (all vertices when exact, the sampled ones when estimated) are split: a
+    :data:`WORKER_SHARE` of them goes to a worker process (:mod:`network._pool`) at once,
+    the rest is computed by :meth:`result` in this process, so the caller can compute
+    other metrics in between. Betweenness is a sum over sources (igraph's subset
+    betweenness, or the per-source dependencies of the estimate), so the parts add up to
+    the whole (tested against the single-process result). Small graphs, or no worker:
+    everything here.
+
+    Args:
+        view: the graph.
+        weights: edge attributes (None: count steps), one result each.
+        sources: sampled sources of an estimate, or None for exact values.
+
+    Examples:
+        >>> job = BetweennessJob(IGraphView(nx.path_graph(3)), (None,))
+        >>> job.result()
+        {None: [0.0, 1.0, 0.0]}
+    """
+
+    def __init__(
+        self,
+        view: IGraphView,
+        weights: Sequence[str | None],
+        sources: Sequence[int] | None = None,
+    ) -> None:
+        from network import _pool
+
+        self.view = view
+        self.weights = tuple(weights)
+        self.estimate = sources is not None
+        self.count = view.n if sources is None else len(sources)
+        self.values = {w: view.values[w] for w in self.weights if w is not None}
+        everything = list(range(view.n)) if sources is None else list(sources)
+        self.own: list[int] | None = None if sources is None else everything
+        self.future: Any = None
+        self.theirs: list[int] = []
+        if view.n * max(1, len(view.edges)) >= PARALLEL_MIN_WORK and len(everything) > 1:
+            step = round(WORKER_SHARE * 10)
+            theirs = [s for i, s in enumerate(everything) if i % 10 < step]
+            self.future = _pool.submit(
+                _part, view.n, view.edges, self.values, theirs, self.weights, self.estimate
+            )
+            if self.future is not None:
+                self.theirs = theirs
+                self.own = [s for i, s in enumerate(everything) if i % 10 >= step]
+
+    def result(self) -> dict[str | None, list[float]]:
+        """The normalised betweenness per weighting, in vertex order (NetworkX's scale)."""
+        from network import _pool
+
+        n = self.view.n
+        if n <= 2 or self.count == 0:
+            return {w: [0.0] * n for w in self.weights}
+        own = self.own
+        if self.estimate or own is not None:
+            mine = _part(n, self.view.edges, self.values, own or [], self.weights, self.estimate)
+        else:  # exact, all here: igraph's whole-graph betweenness on the graph at hand
+            g = self.view.graph
+            mine = {
+                w: np.asarray(g.betweenness(directed=False, weights=w), dtype=float)
+                for w in self.weights
+            }
+        if self.future is not None:
+            try:
+                theirs = self.future.result()
+            except (_pool.BrokenProcessPool, OSError):
+                theirs = _part(
+                    n, self.view.edges, self.values, self.theirs, self.weights, self.estimate
+                )
+            mine = {w: mine[w] + theirs[w] for w in self.weights}
+        if self.estimate:
+            # the shares of both directions make one unordered pair; NetworkX counts
+            # ordered pairs
+            scale = 2.0 * n / self.count / ((n - 1) * (n - 2))
+        else:
+            # igraph counts each unordered pair once, NetworkX sums both directions
+            scale = 2.0 / ((n - 1) * (n - 2))
+        return {w: [float(x) for x in mine[w] * scale] for w in self.weights}
+
+
+def _part(
+    n: int,
+    edges: np.ndarray,
+    values: dict[str, np.ndarray],
+    sources: Sequence[int],
+    weights: Sequence[str | None],
+    estimate: bool,
+) -> dict[str | None, np.ndarray]:
+    """Unscaled betweenness sums over ``sources``, per weighting (runs in either process)."""
+    if estimate:
+        return {
+            w: _dependencies(n, edges, None if w is None else values[w], sources) for w in weights
+        }
+    g = ig.Graph(n=n, edges=edges.tolist(), directed=False)
+    return {
+        w: np.asarray(
+            g.betweenness(
+                directed=False,
+                weights=None if w is None else values[w].tolist(),
+                sources=list(sources),
+            ),
+            dtype=float,
+        )
+        for w in weights
+    }
 
 
 def betweenness_estimate(
@@ -114,21 +235,27 @@ def betweenness_estimate(
     integer distances make "on a shortest path" an exact comparison), path counts and
     dependencies level by level over the tight edges.
     """
+    return BetweennessJob(view, (weight,), sources).result()[weight]
+
+
+def _dependencies(
+    n: int, edges: np.ndarray, weights: np.ndarray | None, sources: Sequence[int]
+) -> np.ndarray:
+    """Σ over ``sources`` of the length-scaled dependencies (unscaled estimate sums)."""
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import dijkstra
 
-    n = view.n
-    if n <= 2 or not len(sources):
-        return [0.0] * n
-    u = np.concatenate([view.edges[:, 0], view.edges[:, 1]])
-    v = np.concatenate([view.edges[:, 1], view.edges[:, 0]])
-    w = np.ones(len(u)) if weight is None else np.tile(view.values[weight], 2)
-    adj = csr_array((w, (u, v)), shape=(n, n))
     total = np.zeros(n)
+    if n <= 2 or not len(sources):
+        return total
+    u = np.concatenate([edges[:, 0], edges[:, 1]])
+    v = np.concatenate([edges[:, 1], edges[:, 0]])
+    w = np.ones(len(u)) if weights is None else np.tile(weights, 2)
+    adj = csr_array((w, (u, v)), shape=(n, n))
     batch = 32
     for start in range(0, len(sources), batch):
         chunk = list(sources[start : start + batch])
-        dist = dijkstra(adj, directed=True, indices=chunk, unweighted=weight is None)
+        dist = dijkstra(adj, directed=True, indices=chunk, unweighted=weights is None)
         for row, s in zip(dist, chunk, strict=True):
             du, dv = row[u], row[v]
             tight = np.isfinite(du) & (du + w == dv)
@@ -148,9 +275,7 @@ def betweenness_estimate(
             share = np.where(np.isfinite(row), row, 0.0) * delta
             share[s] = 0.0
             total += share
-    # the shares of both directions make one unordered pair; NetworkX counts ordered pairs
-    scale = 2.0 * n / len(sources) / ((n - 1) * (n - 2))
-    return [float(x) for x in total * scale]
+    return total
 
 
 def closeness(view: IGraphView, pivots: int | None = None, seed: int = 42) -> list[float]:
@@ -197,3 +322,13 @@ def closeness(view: IGraphView, pivots: int | None = None, seed: int = 42) -> li
             r = size[v]
             out[v] = float(c) * (r - 1) / (n - 1) if r > 1 else 0.0
     return out
+
+
+def core_number(view: IGraphView) -> dict[Hashable, int]:
+    """k-core number of every vertex, as ``nx.core_number`` (igraph's coreness).
+
+    Examples:
+        >>> core_number(IGraphView(nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])))
+        {'a': 2, 'b': 2, 'c': 2, 'd': 1}
+    """
+    return dict(zip(view.nodes, (int(c) for c in view.graph.coreness()), strict=True))

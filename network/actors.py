@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from network._engine import IGraphView, sample_indices
+from network._engine import BetweennessJob, IGraphView, core_number, sample_indices
 from network._engine import betweenness as _betweenness
 from network._engine import closeness as _closeness
 from network._snapshot import gc_paused
@@ -248,19 +248,22 @@ def bridges(g: nx.Graph) -> list[dict[str, Any]]:
         >>> bridges(g)
         [{'source': 'c', 'target': 'd', 'cut_off': 2}, {'source': 'd', 'target': 'e', 'cut_off': 1}]
     """
-    found = list(nx.bridges(g))
-    if not found:
+    # igraph finds them (NetworkX's chain decomposition took 0.25 s at 3,000 organisations)
+    view = IGraphView(g, ())
+    ids = view.graph.bridges()
+    if not ids:
         return []
+    nodes = view.nodes
+    found = [(nodes[a], nodes[b]) for a, b in (tuple(view.edges[i]) for i in ids)]
     # contract the 2-edge-connected parts; the bridges then form a forest whose subtree
     # sizes (in organisations) give both sides of every bridge in one pass
-    h = g.copy()
-    h.remove_edges_from(found)
-    part: dict[Hashable, int] = {}
-    size: list[int] = []
-    for i, c in enumerate(nx.connected_components(h)):
-        size.append(len(c))
-        for v in c:
-            part[v] = i
+    h = view.graph.copy()
+    h.delete_edges(ids)
+    membership = h.connected_components().membership
+    part: dict[Hashable, int] = {v: membership[i] for i, v in enumerate(nodes)}
+    size = [0] * (max(membership) + 1)
+    for m in membership:
+        size[m] += 1
     forest = nx.Graph()
     forest.add_nodes_from(range(len(size)))
     forest.add_edges_from((part[u], part[v]) for u, v in found)
@@ -331,16 +334,19 @@ def actor_metrics(
     estimated = n > exact_limit and samples < n
     view = IGraphView(g, ("distance",))
     sources = sample_indices(n, samples, seed) if estimated else None
-    bt = dict(zip(view.nodes, _betweenness(view, None, sources), strict=True))
-    btw = dict(zip(view.nodes, _betweenness(view, "distance", sources), strict=True))
+    # betweenness first: on a large graph part of it runs in a worker process meanwhile
+    job = BetweennessJob(view, (None, "distance"), sources)
     cl = dict(zip(view.nodes, _closeness(view, samples if estimated else None, seed), strict=True))
     pr = nx.pagerank(g, weight="weight") if g.number_of_edges() else dict.fromkeys(g, 1.0 / n)
     ev = eigenvector(g, "weight")
-    core = nx.core_number(g)
+    core = core_number(view)
     clus = nx.clustering(g)
     cons = constraint(g, "weight")
     esize = effective_size(g, "weight")
     cut = set(nx.articulation_points(g))
+    both = job.result()
+    bt = dict(zip(view.nodes, both[None], strict=True))
+    btw = dict(zip(view.nodes, both["distance"], strict=True))
     rows = []
     for v in sorted(g, key=str):
         attrs = g.nodes[v]

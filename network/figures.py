@@ -13,7 +13,7 @@ average path length 5.686 (exact 5.671) in a few seconds instead of about a minu
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -76,12 +76,14 @@ def degree_centralisation(g: nx.Graph) -> float | None:
 
 
 def betweenness_centralisation(
-    g: nx.Graph, *, k: int | None = None, seed: int = 42
+    g: nx.Graph, *, k: int | None = None, seed: int = 42, values: Iterable[float] | None = None
 ) -> float | None:
     """Freeman's betweenness centralisation (in steps): 1 for a star, 0 for a cycle.
 
     Σ (max b − b) / (n − 1) over the normalised betweenness b; None below three nodes.
-    With ``k``, betweenness is estimated from ``k`` seeded sources.
+    With ``k``, betweenness is estimated from ``k`` seeded sources; ``values`` (the
+    normalised betweenness of every node, e.g. from :func:`network.actors.actor_metrics`)
+    are used as they are instead.
 
     Examples:
         >>> betweenness_centralisation(nx.star_graph(4))
@@ -92,11 +94,15 @@ def betweenness_centralisation(
     n = g.number_of_nodes()
     if n < 3:
         return None
-    view = IGraphView(g, ())
-    sources = sample_indices(n, k, seed) if k is not None and k < n else None
-    values = _betweenness(view, None, sources)
-    top = max(values)
-    return sum(top - b for b in values) / (n - 1)
+    if values is None:
+        view = IGraphView(g, ())
+        sources = sample_indices(n, k, seed) if k is not None and k < n else None
+        values = _betweenness(view, None, sources)
+    found = list(values)
+    if len(found) != n:
+        raise ValueError(f"{len(found)} betweenness values for {n} nodes")
+    top = max(found)
+    return sum(top - b for b in found) / (n - 1)
 
 
 def assortativity(g: nx.Graph, attribute: str = "kind") -> float | None:
@@ -203,6 +209,7 @@ def summary(
     path_exact_limit: int = PATH_EXACT_LIMIT,
     samples: int = SAMPLES,
     seed: int = 42,
+    betweenness: Iterable[float] | None = None,
 ) -> dict[str, Any]:
     """The figures of a network report.
 
@@ -214,6 +221,9 @@ def summary(
             :func:`path_metrics`).
         samples: sampled sources of the estimates.
         seed: seed of the samples.
+        betweenness: the unweighted betweenness of every organisation if already known
+            (``actor_metrics`` computes it with the same ``exact_limit``, ``samples`` and
+            ``seed``), so the centralisation need not compute it again.
 
     Returns:
         ``nodes, edges, density, components, largest_component, isolates, diameter,
@@ -243,7 +253,7 @@ def summary(
     out.update(path_metrics(g, exact_limit=path_exact_limit, samples=samples, seed=seed))
     out["degree_centralisation"] = degree_centralisation(g)
     out["betweenness_centralisation"] = betweenness_centralisation(
-        g, k=samples if estimated else None, seed=seed
+        g, k=samples if estimated else None, seed=seed, values=betweenness
     )
     out["betweenness_estimated"] = estimated
     out["assortativity_kind"] = assortativity(g, "kind")

@@ -30,6 +30,7 @@ from graph_schema.vocab import (
     TARGET_GROUPS,
     OrganisationKind,
 )
+from network._engine import IGraphView, core_number
 from network._snapshot import SnapshotIndex, gc_paused
 from network.actors import constraint
 from network.figures import largest_component
@@ -550,7 +551,7 @@ def peripheral_actors(
         >>> rows[1]["reasons"][2]["de"]
         'nur über Ausländerbehörde mit dem Netzwerk verbunden'
     """
-    core = nx.core_number(g)
+    core = core_number(IGraphView(g, ()))
     cons = constraint(g, "weight")
     lcc = largest_component(g)
     in_lcc = set(lcc)

@@ -18,7 +18,19 @@ from network._snapshot import SnapshotIndex, gc_paused
 if TYPE_CHECKING:
     from graph_schema.store.graph_store import Snapshot
 
-__all__ = ["DISTANCE", "cooperation_graph", "council_graph", "offer_graph"]
+__all__ = [
+    "COOPERATION_LABELS",
+    "COOPERATION_TYPES",
+    "DISTANCE",
+    "cooperation_graph",
+    "council_graph",
+    "offer_graph",
+]
+
+#: what :func:`cooperation_graph` reads from a snapshot: a snapshot of only these
+#: (``store.snapshot(labels=..., types=...)``) gives the same graph at a third of the cost
+COOPERATION_LABELS = (NodeLabel.ORGANISATION, NodeLabel.AREA, NodeLabel.FIELD)
+COOPERATION_TYPES = (RelType.COOPERATES_WITH, RelType.ACTIVE_IN, RelType.WORKS_ON)
 
 #: path length of a cooperation tie by intensity: 6 / intensity in whole numbers. With
 #: 1 / intensity, sums of floats that should be equal are not (1/3 + 1/3 + 1/3 != 1), so

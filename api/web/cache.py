@@ -18,13 +18,11 @@ from fastapi import Request
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.store import GraphStore
 from graph_schema.store.graph_store import Snapshot
+from network.graphs import COOPERATION_LABELS, COOPERATION_TYPES
 
 __all__ = ["AnalysisCache", "analysis_cache"]
 
 T = TypeVar("T")
-
-_GRAPH_LABELS = [NodeLabel.ORGANISATION, NodeLabel.AREA, NodeLabel.FIELD]
-_GRAPH_TYPES = [RelType.COOPERATES_WITH, RelType.ACTIVE_IN, RelType.WORKS_ON]
 
 
 class AnalysisCache:
@@ -60,7 +58,7 @@ class AnalysisCache:
         """Organisations, areas, fields and their cooperation, activity and field ties."""
         return self.get(
             ("graph_snapshot", as_of),
-            lambda: self.store.snapshot(as_of, labels=_GRAPH_LABELS, types=_GRAPH_TYPES),
+            lambda: self.store.snapshot(as_of, labels=COOPERATION_LABELS, types=COOPERATION_TYPES),
         )
 
     def full_snapshot(self, as_of: dt.date) -> Snapshot:

@@ -306,3 +306,57 @@ def test_path_metrics_equal_networkx_and_stay_in_bounds(n: int, density: float, 
     assert close(bw, nx.betweenness_centrality(g, weight="distance"))
     assert close(c, nx.closeness_centrality(g))
     assert all(0.0 <= x <= 1.0 + 1e-12 for d in (b, bw, c) for x in d.values())
+
+
+@pytest.mark.parametrize("estimate", [False, True], ids=["exact", "estimated"])
+def test_worker_process_split_adds_up_to_the_whole(
+    estimate: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Part of the sources in a worker process, the rest here: the same values as alone."""
+    from network import _engine, _pool
+    from network._engine import BetweennessJob
+
+    if _pool.workers() == 0:
+        monkeypatch.setenv(_pool.ENV, "1")
+    g = random_weighted_graph(400, 1200, seed=13)
+    view = IGraphView(g, ("distance",))
+    sources = sample_indices(view.n, 60, 2) if estimate else None
+    monkeypatch.setattr(_engine, "PARALLEL_MIN_WORK", 1)
+    split = BetweennessJob(view, (None, "distance"), sources)
+    assert split.future is not None and split.theirs and split.own
+    assert set(split.theirs).isdisjoint(split.own)
+    parts = split.result()
+    monkeypatch.setattr(_engine, "PARALLEL_MIN_WORK", 10**12)
+    alone = BetweennessJob(view, (None, "distance"), sources)
+    assert alone.future is None
+    whole = alone.result()
+    for weight in (None, "distance"):
+        assert parts[weight] == pytest.approx(whole[weight], rel=1e-9, abs=1e-12)
+        assert max(whole[weight]) > 0
+    if not estimate:
+        reference = nx.betweenness_centrality(g, weight="distance")
+        assert whole["distance"] == pytest.approx([reference[v] for v in view.nodes], abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=30),
+    density=st.floats(min_value=0.0, max_value=0.4),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_bridges_and_cores_equal_networkx(n: int, density: float, seed: int) -> None:
+    """igraph finds them; NetworkX's bridges, components and core numbers are the reference."""
+    from network._engine import core_number
+
+    g = random_weighted_graph(n, int(density * n * (n - 1) / 2), seed)
+    found = bridges(g)
+    assert {frozenset((r["source"], r["target"])) for r in found} == {
+        frozenset(e) for e in nx.bridges(g)
+    }
+    for r in found:
+        h = g.copy()
+        h.remove_edge(r["source"], r["target"])
+        side = len(nx.node_connected_component(h, r["source"]))
+        other = len(nx.node_connected_component(h, r["target"]))
+        assert r["cut_off"] == min(side, other)
+    assert core_number(IGraphView(g, ())) == nx.core_number(g)

@@ -1,0 +1,111 @@
+"""A worker process for the heavy path computations, so that the analysis uses both cores.
+
+igraph holds the GIL while it computes (two betweenness runs in two threads took longer
+than one after the other), so a second core can only be used by a second process. The
+pool has :func:`workers` processes (one on a two-core machine, none on one core or with
+``NETZWERKATLAS_ANALYSIS_PROCESSES=0``), started by a fork server (safe in a threaded
+server: the workers are forked from a clean process, not from this one) when first needed
+or by :func:`warm` at start-up; they stay for the life of the process. Work sent there
+is plain arrays in, plain arrays out. If the pool cannot be used (e.g. a worker was
+killed), :func:`submit` gives None and the caller computes in its own process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+__all__ = ["BrokenProcessPool", "peak_mb", "submit", "warm", "workers"]
+
+T = TypeVar("T")
+ENV = "NETZWERKATLAS_ANALYSIS_PROCESSES"
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def workers() -> int:
+    """Worker processes to use: ``$NETZWERKATLAS_ANALYSIS_PROCESSES``, else cores − 1 (max 1)."""
+    raw = os.environ.get(ENV, "").strip()
+    if raw:
+        try:
+            return max(0, int(raw))
+        except ValueError:
+            return 0
+    return 1 if (os.cpu_count() or 1) > 1 else 0
+
+
+def _ready() -> bool:
+    import network._engine  # noqa: F401  (igraph, numpy and scipy loaded once per worker)
+
+    return True
+
+
+def _get() -> ProcessPoolExecutor | None:
+    global _pool
+    count = workers()
+    if count == 0:
+        return None
+    with _lock:
+        if _pool is None:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["network._engine"])
+            _pool = ProcessPoolExecutor(max_workers=count, mp_context=ctx)
+        return _pool
+
+
+def _drop(broken: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is broken:
+            _pool = None
+    broken.shutdown(wait=False, cancel_futures=True)
+
+
+def submit(fn: Callable[..., T], *args: Any) -> Future[T] | None:
+    """Run ``fn(*args)`` in a worker process; None when there is no usable worker."""
+    pool = _get()
+    if pool is None:
+        return None
+    try:
+        return pool.submit(fn, *args)
+    except (BrokenProcessPool, RuntimeError):
+        _drop(pool)
+        return None
+
+
+def warm() -> bool:
+    """Start the worker now (it takes about a second), so the first analysis need not wait.
+
+    Returns whether a worker is available.
+    """
+    future = submit(_ready)
+    if future is None:
+        return False
+    try:
+        return future.result(timeout=120)
+    except Exception:
+        return False
+
+
+def peak_mb() -> float:
+    """The workers' peak resident memory in MB, summed (Linux ``VmHWM``; 0 elsewhere)."""
+    with _lock:
+        pool = _pool
+    if pool is None:
+        return 0.0
+    total = 0.0
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            status = open(f"/proc/{pid}/status", encoding="ascii").read()  # noqa: SIM115
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
