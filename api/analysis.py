@@ -4,13 +4,14 @@ Every write to the store changes its version, which empties the cache; the same 
 asked again about an unchanged store is answered from memory.
 
 Large graphs (more than :data:`BACKGROUND_LIMIT` organisations): exact betweenness takes
-minutes there (the whole exact job took 6.6 min on the 30,000-organisation demo, 2 cores,
-igraph releasing the GIL so requests are still answered meanwhile), so the
-metrics and the summary are first answered from the sampled estimates (:data:`SAMPLES`
-sources / pivots, flagged ``"estimated": true``) while a background thread computes the
-exact figures: betweenness in chunks of sources (igraph's subset betweenness, whose sums
-over a partition of the sources are the exact values), exact closeness and exact path
-metrics. :meth:`AnalysisService.status` shows its progress; once done, the exact results
+minutes there (the whole exact job took 6.6 min on the 30,000-organisation demo, 2 cores),
+so the metrics and the summary are first answered from the sampled estimates
+(:data:`SAMPLES` sources / pivots, flagged ``"estimated": true``) while a background
+thread computes the exact figures: betweenness in chunks of sources (igraph's subset
+betweenness, whose sums over a partition of the sources are the exact values), sent to
+the analysis worker process (:mod:`network._pool`; igraph holds the GIL, so in this
+process each chunk would stall the requests served meanwhile), then exact closeness and
+exact path metrics. :meth:`AnalysisService.status` shows its progress; once done, the exact results
 are cached and served. A write abandons a running job (its results would be stale); the
 next request for the figures starts a new one. Small graphs stay on the synchronous path.
 """
@@ -267,9 +268,7 @@ class AnalysisService:
             for start in range(0, n, CHUNK):
                 if self._stale(job):
                     return False
-                part = view.graph.betweenness(
-                    directed=False, weights=weight, sources=range(start, min(start + CHUNK, n))
-                )
+                part = _chunk(view, weight, range(start, min(start + CHUNK, n)))
                 acc = [a + b for a, b in zip(acc, part, strict=True)]
                 units += cost * (min(start + CHUNK, n) - start)
                 job.progress = units / total
@@ -358,3 +357,22 @@ def _day(f: Filters) -> dt.date:
 
 def _betweenness_of(rows: list[dict[str, Any]]) -> list[float]:
     return [float(r["betweenness"]) for r in rows]
+
+
+def _chunk(view: IGraphView, weight: str | None, sources: range) -> list[float]:
+    """igraph's subset betweenness of ``sources`` (unscaled), in the worker process if
+    there is one: igraph holds the GIL, so computed here it would stall every request
+    for the seconds a chunk takes; waiting for the worker does not."""
+    from network import _pool
+    from network._engine import _part
+
+    values = {weight: view.values[weight]} if weight else {}
+    future = _pool.submit(_part, view.n, view.edges, values, list(sources), (weight,), False)
+    if future is not None:
+        try:
+            return [float(x) for x in future.result()[weight]]
+        except (_pool.BrokenProcessPool, OSError):
+            pass
+    return [
+        float(x) for x in view.graph.betweenness(directed=False, weights=weight, sources=sources)
+    ]

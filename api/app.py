@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +27,7 @@ from api.routes import (
 from api.security import LoginLimiter, Role, require
 from api.settings import Settings, open_store
 from graph_schema.store import GraphStore
+from network import _pool
 
 __all__ = ["create_app"]
 
@@ -40,8 +42,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         own = store is None
         app.state.store = store if store is not None else open_store(settings)
         app.state.analysis = AnalysisService(app.state.store)
+        # the analysis' worker process takes a second to start: not on the first request
+        threading.Thread(target=_pool.warm, name="analysis-worker", daemon=True).start()
         if own:
             app.state.store.init()
+        from api.web.network import start_warm_up
+
+        start_warm_up(app)
         try:
             yield
         finally:
