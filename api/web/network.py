@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import math
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,10 +31,23 @@ from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import CSRF_HEADER, check_csrf
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.vocab import BodyKind, label_for
+from viz.aggregate import (
+    OTHERS,
+    build_group_view,
+    group_graph,
+    group_layout,
+    merge_small_groups,
+)
 from viz.layout import LayoutStore, place_new_nodes
-from viz.network_view import NetworkView, build_view, render_standalone
+from viz.network_view import (
+    COMMUNITY_COLOURS,
+    OTHER_COLOUR,
+    NetworkView,
+    build_view,
+    render_standalone,
+)
 
-__all__ = ["ViewParams", "router"]
+__all__ = ["GROUP_ABOVE", "ViewParams", "router", "start_warm_up", "warm_up"]
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
@@ -49,6 +63,16 @@ METRICS: dict[str, str] = {
     "eigenvektor": N_("Eigenvektor-Zentralität"),
 }
 MAX_GAP_EDGES = 150
+#: above this many organisations the map opens grouped (by area, or by community when
+#: coloured by community) unless a filter narrows it or the whole map is asked for: at
+#: 5,000 the whole map is built in about 0.4 s and drawn in about 1.5 s (benchmarks/
+#: bench_web.py); at 30,000 it takes many seconds and shows a grey disc
+GROUP_ABOVE = 5000
+#: ``gebiet`` value of the organisations without any area
+NO_AREA = "-"
+#: groups drawn by name; the smaller ones are drawn as one circle (and listed in the table)
+MAX_GROUPS = 40
+AREA_COLOUR = "#5B8DB8"
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,9 @@ class ViewParams:
     stichtag: dt.date | None = None
     fokus: tuple[str, ...] = ()
     schritte: int = 1
+    gemeinschaft: int | None = None
+    direkt: bool = False
+    alle: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -80,6 +107,9 @@ class ViewParams:
             ("kooperation", self.kooperation),
             ("stichtag", self.stichtag.isoformat() if self.stichtag else ""),
             ("schritte", str(self.schritte)),
+            ("gemeinschaft", str(self.gemeinschaft) if self.gemeinschaft is not None else ""),
+            ("direkt", "1" if self.direkt else ""),
+            ("alle", "1" if self.alle else ""),
         ]
         out += [("fokus", f) for f in self.fokus]
         return [(k, v) for k, v in out if v]
@@ -96,6 +126,9 @@ def view_params(
     stichtag: Annotated[dt.date | None, Query()] = None,
     fokus: Annotated[list[str] | None, Query(max_length=20)] = None,
     schritte: Annotated[int, Query(ge=1, le=2)] = 1,
+    gemeinschaft: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+    direkt: Annotated[bool, Query()] = False,
+    alle: Annotated[bool, Query()] = False,
 ) -> ViewParams:
     return ViewParams(
         ansicht=ansicht if ansicht in VIEWS else "netz",
@@ -108,6 +141,9 @@ def view_params(
         stichtag=stichtag,
         fokus=tuple(f.strip()[:100] for f in (fokus or []) if f.strip())[:20],
         schritte=schritte,
+        gemeinschaft=gemeinschaft,
+        direkt=direkt,
+        alle=alle,
     )
 
 
@@ -128,15 +164,26 @@ def layouts(request: Request) -> LayoutStore:
 
 def _filtered(request: Request, cache: AnalysisCache, p: ViewParams) -> nx.Graph:
     g = cache.cooperation_graph(p.day)
-    if not (p.art or p.gebiet or p.feld or p.kooperation):
+    if not (p.art or p.gebiet or p.feld or p.kooperation or p.gemeinschaft is not None):
         return g
-    areas = set(request.app.state.store.area_with_parts(p.gebiet)) if p.gebiet else None
+    areas: set[str] | None = None
+    if p.gebiet and p.gebiet != NO_AREA:
+        areas = {p.gebiet} if p.direkt else set(request.app.state.store.area_with_parts(p.gebiet))
+    community = cache.communities(p.day) if p.gemeinschaft is not None else {}
+
+    def in_community(v: str) -> bool:
+        c = community.get(v, 0)
+        # 0 stands for every community too small to be drawn on its own when grouped
+        return c == p.gemeinschaft or (p.gemeinschaft == 0 and c > MAX_GROUPS)
+
     keep = [
         v
         for v, a in g.nodes(data=True)
         if (not p.art or a.get("kind") == p.art)
         and (areas is None or areas & set(a.get("areas", ())))
+        and (p.gebiet != NO_AREA or not a.get("areas"))
         and (not p.feld or p.feld in a.get("fields", ()))
+        and (p.gemeinschaft is None or in_community(v))
     ]
     sub = g.subgraph(keep).copy()
     if p.kooperation:
@@ -200,6 +247,225 @@ def _council(cache: AnalysisCache, day: dt.date) -> dict[str, Any] | None:
     }
 
 
+@dataclass
+class Grouping:
+    """How a large network is grouped: by ``gebiet`` (the areas one level below ``root``)
+    or by ``gemeinschaft``; each organisation's groups, and the groups' names and links."""
+
+    mode: str
+    root: str | None
+    groups_of: dict[str, list[str]]
+    names: dict[str, str]
+    urls: dict[str, str]
+    colours: dict[str, str]
+    #: members of every group, also of those merged into "others" in the picture
+    all_counts: Counter[str]
+
+
+def _area_tree(
+    request: Request, cache: AnalysisCache, day: dt.date
+) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """Each area's parent (PART_OF), each area's children and every area's name."""
+
+    def compute() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+        snap = cache.graph_snapshot(day)
+        names = {a.id: a.display_name for a in snap.nodes_with(NodeLabel.AREA)}
+        parent = {
+            t.from_id: t.to_id
+            for t in request.app.state.store.list_ties(RelType.PART_OF, as_of=day)
+            if t.from_id in names and t.to_id in names and t.from_id != t.to_id
+        }
+        children: dict[str, list[str]] = {}
+        for child, above in sorted(parent.items()):
+            children.setdefault(above, []).append(child)
+        return parent, children, names
+
+    return cache.get(("area_tree", day), compute)
+
+
+def _link(p: ViewParams, **changes: Any) -> str:
+    """The network view's address with ``p`` changed (and never asking for the whole map)."""
+    from urllib.parse import urlencode
+
+    base = {"alle": False, "fokus": (), "ansicht": "netz", **changes}
+    q = ViewParams(**{**{f: getattr(p, f) for f in _FIELDS}, **base}).query()
+    return "/netzwerk?" + urlencode(q)
+
+
+_FIELDS = (
+    "ansicht farbe groesse art gebiet feld kooperation stichtag fokus schritte gemeinschaft "
+    "direkt alle"
+).split()
+
+
+def _grouping(
+    request: Request, cache: AnalysisCache, g: nx.Graph, p: ViewParams, lang: str
+) -> Grouping | None:
+    """How to group the view of ``g``, or None to draw every organisation."""
+    if (
+        g.number_of_nodes() <= GROUP_ABOVE
+        or p.alle
+        or p.ansicht != "netz"
+        or p.fokus
+        or p.direkt
+        or p.gemeinschaft is not None
+        or p.gebiet == NO_AREA
+    ):
+        return None
+    _ = gettext_for(lang)
+    if p.farbe == "gemeinschaft":
+        community = cache.communities(p.day)
+        top = len(COMMUNITY_COLOURS)
+        shown, counts = merge_small_groups({v: [str(community.get(v, 0))] for v in g}, MAX_GROUPS)
+        keys = {k for ks in shown.values() for k in ks}
+        names = {k: _("Gruppe %(n)s") % {"n": k} for k in keys if k != OTHERS}
+        urls = {k: _link(p, gemeinschaft=int(k), gebiet=p.gebiet) for k in keys if k != OTHERS}
+        colours = {
+            k: COMMUNITY_COLOURS[int(k) - 1] if k != OTHERS and 0 < int(k) <= top else OTHER_COLOUR
+            for k in keys
+        }
+        if OTHERS in keys:
+            names[OTHERS] = _("%(n)s kleinere Gruppen") % {"n": _n(len(counts) - MAX_GROUPS, lang)}
+            urls[OTHERS] = _link(p, gemeinschaft=0, gebiet=p.gebiet)
+        for k in counts:
+            names.setdefault(k, _("Gruppe %(n)s") % {"n": k})
+            urls.setdefault(k, _link(p, gemeinschaft=int(k), gebiet=p.gebiet))
+        return Grouping("gemeinschaft", None, shown, names, urls, colours, counts)
+    parent, children, area_names = _area_tree(request, cache, p.day)
+    root: str | None
+    if p.gebiet:
+        root, level = p.gebiet, children.get(p.gebiet, [])
+    else:
+        roots = sorted(a for a in area_names if a not in parent)
+        root = roots[0] if len(roots) == 1 else None
+        level = children.get(roots[0], []) if root else roots
+    if not level:
+        return None
+    at_level = set(level)
+    top_of: dict[str, str | None] = {}
+
+    def group_of(area: str) -> str | None:
+        if area not in top_of:
+            seen, a = set(), area
+            while a not in at_level and a != root and a in parent and a not in seen:
+                seen.add(a)
+                a = parent[a]
+            top_of[area] = a if a in at_level else ("=" + a if a == root else None)
+        return top_of[area]
+
+    groups_of = {}
+    for v, areas in g.nodes(data="areas"):
+        found = [k for k in (group_of(a) for a in areas or ()) if k is not None]
+        groups_of[v] = sorted(set(found)) if found else ([] if areas else [NO_AREA])
+    keys = {k for ks in groups_of.values() for k in ks}
+    names, urls = {}, {}
+    shown, all_counts = merge_small_groups(groups_of, MAX_GROUPS)
+    if len(keys) > MAX_GROUPS:
+        rest = len(keys) - MAX_GROUPS
+        names[OTHERS] = _("%(n)s weitere Gebiete") % {"n": _n(rest, lang)}
+        urls[OTHERS] = "/netzwerk/tabelle?" + _link(p).split("?", 1)[1]
+        keys.add(OTHERS)
+    for k in keys - {OTHERS}:
+        if k == NO_AREA:
+            names[k], urls[k] = _("ohne Gebiet"), _link(p, gebiet=NO_AREA)
+        elif k.startswith("="):
+            names[k] = _("%(name)s (gesamtes Gebiet)") % {"name": area_names.get(k[1:], k[1:])}
+            urls[k] = _link(p, gebiet=k[1:], direkt=True)
+        else:
+            names[k], urls[k] = area_names.get(k, k), _link(p, gebiet=k)
+    colours = dict.fromkeys(keys, AREA_COLOUR)
+    if OTHERS in keys:
+        colours[OTHERS] = OTHER_COLOUR
+    return Grouping("gebiet", root, shown, names, urls, colours, all_counts)
+
+
+def _build_grouped(
+    request: Request,
+    lang: str,
+    p: ViewParams,
+    g: nx.Graph,
+    grouping: Grouping,
+    started: float,
+) -> tuple[NetworkView, dict[str, Any]]:
+    _ = gettext_for(lang)
+    # the same grouping of the same graph (store version, parameters) is counted once
+    h = analysis_cache(request).get(
+        ("group_graph", p, p.day, lang), lambda: group_graph(g, grouping.groups_of)
+    )
+    key = f"groups|{grouping.mode}|{grouping.root or ''}"
+    laid = time.perf_counter()
+    positions = analysis_cache(request).get(
+        ("group_layout", p, p.day, lang), lambda: group_layout(h)
+    )
+    layout_info = {"source": "computed", "seconds": round(time.perf_counter() - laid, 3)}
+    view = build_group_view(
+        h,
+        positions,
+        name_of=lambda k: grouping.names[str(k)],
+        url_of=lambda k: grouping.urls[str(k)],
+        colour_of=lambda k: grouping.colours[str(k)],
+        count_label=lambda n: _("%(n)s Organisationen") % {"n": _n(n, lang)},
+        internal_label=lambda n: _("%(n)s Kooperationen innerhalb") % {"n": _n(n, lang)},
+        edge_label=lambda a, b, n: (
+            _("%(n)s Kooperationen zwischen %(a)s und %(b)s") % {"n": _n(n, lang), "a": a, "b": b}
+        ),
+        open_label=_("Klicken öffnet das Netzwerk dieser Gruppe."),
+        lang=lang,
+        max_edges=max(60, 3 * h.number_of_nodes()),
+    )
+    if grouping.mode == "gebiet":
+        areas = sum(1 for k in h if k != OTHERS)
+        view.legend = [{"label": _("Gebiet"), "colour": AREA_COLOUR, "count": areas}]
+        if OTHERS in h:
+            view.legend.append(
+                {
+                    "label": _("kleinere Gebiete, zusammen"),
+                    "colour": OTHER_COLOUR,
+                    "count": len(grouping.all_counts) - areas,
+                }
+            )
+    else:
+        view.legend = [
+            {"label": grouping.names[str(k)], "colour": grouping.colours[str(k)], "count": n}
+            for k, n in sorted(
+                h.nodes(data="members"), key=lambda e: int(e[0]) if e[0] != OTHERS else 10**9
+            )
+            if k == OTHERS or int(k) <= len(COMMUNITY_COLOURS)
+        ]
+    view.meta.update(
+        {
+            "focus": [],
+            "layout_key": key,
+            "png_name": f"netzwerk-gruppen-{p.day.isoformat()}.png",
+            "grouped": True,
+        }
+    )
+    info = {
+        "center": None,
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "groups": h.number_of_nodes(),
+        "group_ties": h.number_of_edges(),
+        "edges_left_out": view.meta.get("edges_left_out", 0),
+        "grouping": grouping,
+        "group_graph": h,
+        "layout": layout_info,
+        "server_ms": round((time.perf_counter() - started) * 1000),
+        "key": key,
+        "graph": g,
+        "metric": None,
+        "communities": None,
+        "gap_edges": [],
+        "full_url": _link(p, alle=True, fokus=p.fokus),
+    }
+    return view, info
+
+
+def _n(n: int, lang: str) -> str:
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
 def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dict[str, Any]]:
     """The view for the parameters, and facts about it (sizes, timings, layout source)."""
     started = time.perf_counter()
@@ -207,7 +473,20 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
     _ = gettext_for(lang)
     cache = analysis_cache(request)
     g = _filtered(request, cache, p)
-    info: dict[str, Any] = {"center": None}
+    grouping = cache.get(
+        ("grouping", p, p.day, lang), lambda: _grouping(request, cache, g, p, lang)
+    )
+    if grouping is not None:
+        return _build_grouped(request, lang, p, g, grouping, started)
+    info: dict[str, Any] = {"center": None, "grouping": None}
+    if p.ansicht == "netz" and p.fokus and not p.alle and g.number_of_nodes() > GROUP_ABOVE:
+        # a large map with organisations to focus on: they and their direct partners
+        near = {f for f in p.fokus if f in g}
+        near |= {u for f in list(near) for u in g.neighbors(f)}
+        if near:
+            g = g.subgraph(near).copy()
+            info["narrowed"] = True
+            info["full_url"] = _link(p, alle=True, fokus=p.fokus)
     today = dt.date.today()
     layout_store = layouts(request)
     extra_nodes: list[dict[str, Any]] = []
@@ -400,6 +679,8 @@ def _strings(lang: str) -> dict[str, str]:
         "ready": _("Bereit"),
         "saved": _("Positionen gespeichert"),
         "save_failed": _("Positionen nicht gespeichert"),
+        "open_group": _("Netzwerk dieser Gruppe öffnen"),
+        "opening": _("Öffne"),
     }
 
 
@@ -419,7 +700,11 @@ def _years(cache: AnalysisCache) -> tuple[int, int]:
 @router.get("/netzwerk")
 def network_page(request: Request, user: PageUser, p: Params) -> Response:
     view, info = build(request, user, p)
-    can_save = user.role in (Role.ADMIN, Role.EDITOR) and p.ansicht != "projektrat"
+    can_save = (
+        user.role in (Role.ADMIN, Role.EDITOR)
+        and p.ansicht != "projektrat"
+        and info["grouping"] is None
+    )
     view.meta.update(
         {
             "can_save": can_save,
@@ -467,6 +752,8 @@ def _encoded(p: ViewParams) -> list[tuple[str, str]]:
 @router.get("/netzwerk/tabelle")
 def network_table(request: Request, user: PageUser, p: Params) -> Response:
     view, info = build(request, user, p)
+    if info["grouping"] is not None:
+        return _group_table(request, p, view, info)
     g: nx.Graph = info["graph"]
     metric = info["metric"] or {}
     communities = info["communities"] or {}
@@ -526,6 +813,45 @@ def network_table(request: Request, user: PageUser, p: Params) -> Response:
     )
 
 
+def _group_table(
+    request: Request, p: ViewParams, view: NetworkView, info: dict[str, Any]
+) -> Response:
+    """The grouped view as tables: its groups, and the ties between groups as drawn."""
+    grouping: Grouping = info["grouping"]
+    names = {n["id"]: n["name"] for n in view.nodes if n.get("is_group")}
+    h: nx.Graph = info["group_graph"]
+    internal = dict(h.nodes(data="internal"))
+    # every group, also those drawn together as "others"
+    counts = grouping.all_counts or Counter(dict(h.nodes(data="members")))
+    rows = [
+        {
+            "name": grouping.names[str(k)],
+            "url": grouping.urls[str(k)],
+            "members": n,
+            "internal": internal.get(k),
+        }
+        for k, n in sorted(counts.items(), key=lambda e: (-e[1], grouping.names[str(e[0])]))
+        if k != OTHERS
+    ]
+    ties = [
+        {"a": names[e["from"]], "b": names[e["to"]], "ties": e["ties"]}
+        for e in view.edges
+        if e["from"] in names and e["to"] in names
+    ]
+    return render(
+        request,
+        "network_table.html",
+        {
+            "p": p,
+            "grouped": True,
+            "info": info,
+            "group_rows": rows,
+            "group_ties": ties,
+            "query_string": "&".join(f"{k}={v}" for k, v in _encoded(p)),
+        },
+    )
+
+
 @cache
 def _asset(path: str) -> str:
     return (STATIC / path).read_text(encoding="utf-8")
@@ -580,3 +906,49 @@ async def save_positions(request: Request) -> Response:
         return JSONResponse({"detail": "unknown layout"}, status_code=422)
     saved = await run_in_threadpool(layouts(request).save_positions, key, positions)
     return JSONResponse({"saved": saved})
+
+
+def start_warm_up(app: Any) -> None:
+    """Warm up (:func:`warm_up`) in a background thread when the network is large enough to
+    be grouped: small networks are built at once anyway."""
+    import threading
+
+    try:
+        organisations = int(app.state.store.counts().get(NodeLabel.ORGANISATION.value, 0))
+    except Exception:  # noqa: BLE001 - an unreadable store shows its error on the first page
+        return
+    if organisations > GROUP_ABOVE:
+        threading.Thread(target=warm_up, args=(app,), name="warm-up", daemon=True).start()
+
+
+def warm_up(app: Any) -> None:
+    """Compute today's network, the default view, the base layout, the communities and the
+    start page's figures once, so that the first visitors of a large network do not wait
+    for them (run in a thread at start)."""
+    from types import SimpleNamespace
+
+    request: Any = SimpleNamespace(app=app)
+    user: Any = SimpleNamespace(language="de", role=Role.VIEWER)
+    try:
+        started = time.perf_counter()
+        build(request, user, ViewParams())
+        # the positions every filtered view takes its organisations' places from
+        cache = analysis_cache(request)
+        today = dt.date.today()
+        _base_positions(request, cache, cache.cooperation_graph(today), today)
+        cache.communities(today)  # for the grouping by community
+        # the start page's figures and gaps (same cache keys as api/web/start.py)
+        from network.change import network_figures
+
+        g = cache.cooperation_graph(today)
+        cache.get(("figures", today), lambda: network_figures(g))
+        cache.gaps(today)
+        import logging
+
+        logging.getLogger(__name__).info(
+            "network view warmed up in %.1f s", time.perf_counter() - started
+        )
+    except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first page
+        import logging
+
+        logging.getLogger(__name__).warning("warming up the network view failed", exc_info=True)

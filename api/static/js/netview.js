@@ -49,10 +49,10 @@
     lines.slice(1).forEach(function (line) { list.appendChild(el("li", line)); });
     panel.appendChild(list);
     if (node.url && !data.meta.standalone) {
-      var link = el("a", strings(data, "details", "Details"));
+      var link = el("a", node.is_group ? strings(data, "open_group", "Öffnen") : strings(data, "details", "Details"));
       link.href = node.url;
       panel.appendChild(link);
-      if (data.meta.ego_url) {
+      if (data.meta.ego_url && !node.is_group) {
         panel.appendChild(document.createTextNode(" · "));
         var ego = el("a", strings(data, "ego", "Ego-Netzwerk"));
         ego.href = data.meta.ego_url + encodeURIComponent(node.id);
@@ -107,6 +107,8 @@
       delete copy.url;
       delete copy.kind;
       delete copy.name;
+      delete copy.is_group;
+      delete copy.members;
       if (!copy.label) delete copy.label;
       return copy;
     });
@@ -114,6 +116,7 @@
       var copy = Object.assign({}, e);
       if (e.tooltip && e.tooltip.length) copy.title = tooltip(e.tooltip);
       delete copy.tooltip;
+      delete copy.ties;
       return copy;
     });
     var nodeSet = new vis.DataSet(nodes);
@@ -135,7 +138,14 @@
 
     network.on("click", function (params) {
       var id = params.nodes && params.nodes[0];
-      showPanel(panel, data, id ? byId[id] : null);
+      var node = id ? byId[id] : null;
+      // a group of a large network: a click opens that group's own network
+      if (node && node.is_group && node.url && !data.meta.standalone) {
+        if (status) status.textContent = strings(data, "opening", "…") + " " + (node.name || node.label);
+        window.location.assign(node.url);
+        return;
+      }
+      showPanel(panel, data, node);
     });
     network.on("dragEnd", function (params) {
       if (params.nodes && params.nodes.length && data.meta.can_save) {
