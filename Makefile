@@ -19,7 +19,7 @@ LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
 help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
 	@echo "make test   - install and run every test (LadybugDB and a real Neo4j 5)"
-	@echo "make bench  - time demo generation and bulk load at 300, 3,000 and 30,000 organisations"
+	@echo "make bench  - time generation, load, API, analysis and web views at 300 to 30,000 organisations"
 	@echo "make lint   - ruff and mypy"
 
 .tools/bin/uv:
@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_api
 	$(BIN)/python -m benchmarks.bench_transfer
 	$(BIN)/python -m benchmarks.bench_analysis
+	$(BIN)/python -m benchmarks.bench_web
 
 clean:
 	rm -rf $(VENV) .tools $(LAUNCHER)/target .pytest_cache test-artifacts
