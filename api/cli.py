@@ -539,6 +539,7 @@ def report(
 ) -> None:
     """Write the network report (Netzwerkbericht) as HTML or PDF (works while serving)."""
     from api.transfer import report as network_report
+    from viz.layout import LayoutStore
 
     fmt = (format or file.suffix.lstrip(".")).lower()
     if fmt not in network_report.FORMATS:
@@ -549,6 +550,7 @@ def report(
             store,
             as_of=as_of.date() if as_of else None,
             compare_to=compare_to.date() if compare_to else None,
+            layouts=LayoutStore(Path(settings.data_dir) / "layouts"),
         )
     html = network_report.render_html(data)
     content = network_report.render_pdf(html) if fmt == "pdf" else html.encode("utf-8")

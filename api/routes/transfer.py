@@ -227,7 +227,11 @@ def download_report(
     as_of: Annotated[dt.date | None, Query(description="Default: today")] = None,
     compare_to: Annotated[dt.date | None, Query(description="Date to compare with")] = None,
 ) -> Response:
-    data = report.build_report(_store(request), as_of=as_of, compare_to=compare_to)
+    from api.web.network import layouts  # the network view's stored layouts
+
+    data = report.build_report(
+        _store(request), as_of=as_of, compare_to=compare_to, layouts=layouts(request)
+    )
     html = report.render_html(data)
     name = f"netzwerkbericht-{data.as_of.isoformat()}"
     if format == "pdf":

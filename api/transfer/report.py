@@ -2,10 +2,14 @@
 representation and the change since a comparison date, in German, as HTML or PDF.
 
 The figures come from :mod:`network` (its public functions only); this module gathers them
-for two dates, draws the charts and the network picture as inline SVG (no external file,
-font or URL, so the HTML works offline) and renders the template ``report.html.j2``. The
-PDF is WeasyPrint's rendering of the same HTML: no browser and no network needed. The
-report names organisations, never people, so it holds no personal data.
+for two dates and renders the template ``report.html.j2``. The charts are the analysis
+pages' own (:mod:`viz.charts`: bars and diverging bars, every text escaped there), with
+their CSS put inside each SVG so that they look the same in the PDF; the network picture
+uses the network view's layout (the stored layout of ``/netzwerk`` when the app gives
+one, else :func:`viz.layout.compute_layout`, seeded) and its colours and sizes. All of it
+is inline SVG: no external file, font or URL, so the HTML works offline. The PDF is
+WeasyPrint's rendering of the same HTML: no browser and no network needed. The report names
+organisations, never people, so it holds no personal data.
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from markupsafe import Markup
 
 from graph_schema.errors import NetzwerkatlasError
 from graph_schema.store import GraphStore
-from graph_schema.vocab import ORGANISATION_KINDS, OrganisationKind, label_for
+from graph_schema.vocab import ORGANISATION_KINDS, label_for
+from viz.charts import Bar, bar_chart, diverging_bars
+from viz.layout import LayoutStore, compute_layout, place_new_nodes
+from viz.network_view import KIND_COLOURS, OTHER_COLOUR, node_sizes
 
 __all__ = ["FORMATS", "PdfUnavailable", "ReportData", "build_report", "render_html", "render_pdf"]
 
@@ -29,19 +37,6 @@ FORMATS = ("html", "pdf")
 TOP = 12
 #: organisations drawn at most in the network picture (the best connected ones)
 PICTURE_LIMIT = 400
-
-KIND_COLOURS: dict[str, str] = {
-    OrganisationKind.WELFARE_ASSOCIATION: "#1f77b4",
-    OrganisationKind.MIGRANT_ORGANISATION: "#d62728",
-    OrganisationKind.AUTHORITY: "#7f7f7f",
-    OrganisationKind.MUNICIPALITY: "#8c564b",
-    OrganisationKind.EDUCATION_PROVIDER: "#2ca02c",
-    OrganisationKind.INITIATIVE: "#ff7f0e",
-    OrganisationKind.ASSOCIATION: "#9467bd",
-    OrganisationKind.RELIGIOUS_COMMUNITY: "#bcbd22",
-    OrganisationKind.EMPLOYER: "#17becf",
-    OrganisationKind.OTHER: "#c7c7c7",
-}
 
 
 class PdfUnavailable(NetzwerkatlasError):
@@ -73,6 +68,8 @@ class ReportData:
     council_chart: str | None
     change: dict[str, Any] | None
     kind_chart: str = ""
+    change_chart: str | None = None
+    broker_chart: str = ""
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -99,83 +96,37 @@ def _signed(value: Any) -> str:
 
 # --------------------------------------------------------------------------- charts
 
-
-def bar_chart(
-    rows: list[tuple[str, list[float | None], list[str]]], legend: list[tuple[str, str]]
-) -> str:
-    """A horizontal bar chart as SVG: rows of (label, values 0..1, colours), one bar each."""
-    bars = max((len(v) for _, v, _ in rows), default=1)
-    row_h = 8 + 12 * bars
-    width, label_w, bar_w = 640, 230, 330
-    height = row_h * len(rows) + 30
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, sans-serif" font-size="11">'
-    ]
-    for k, (label, values, colours) in enumerate(rows):
-        y = k * row_h + 4
-        out.append(f'<text x="0" y="{y + row_h / 2 + 2:.1f}">{escape(label)}</text>')
-        for b, (value, colour) in enumerate(zip(values, colours, strict=True)):
-            value = value or 0.0
-            w = max(0.0, min(1.0, value)) * bar_w
-            by = y + b * 12
-            out.append(
-                f'<rect x="{label_w}" y="{by}" width="{w:.1f}" height="10" fill="{colour}"/>'
-            )
-            out.append(
-                f'<text x="{label_w + w + 4:.1f}" y="{by + 9}">{_number(100 * value, 1)} %</text>'
-            )
-    x = 0
-    for text, colour in legend:
-        out.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{x + 14}" y="{height - 5}">{escape(text)}</text>')
-        x += 20 + 7 * len(text)
-    out.append("</svg>")
-    return "".join(out)
+#: the analysis pages' chart styles (api/static/css/app.css), for charts outside the app
+CHART_STYLE = (
+    "<style>text{font:12px 'DejaVu Sans',sans-serif;fill:#1a1a1a}text.value{fill:#333}"
+    ".bar{fill:#1f77b4}.bar.negative{fill:#d55e00}.bar.positive{fill:#009e73}"
+    ".axis{stroke:#777}</style>"
+)
 
 
-def _layout(g: nx.Graph, size: int, seed: int) -> tuple[dict[Any, tuple[float, float]], int]:
-    """Positions in pixels: the largest component in a square, the rest in rows below it."""
-    components = sorted(nx.connected_components(g), key=lambda c: (-len(c), min(map(str, c))))
-    main = g.subgraph(components[0])
-    raw = (
-        nx.spring_layout(main, seed=seed, iterations=80)
-        if len(main) > 1
-        else {next(iter(main)): (0.0, 0.0)}
-    )
-    xs = [p[0] for p in raw.values()]
-    ys = [p[1] for p in raw.values()]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    pos: dict[Any, tuple[float, float]] = {
-        v: (
-            15 + (x - x0) / ((x1 - x0) or 1) * (size - 30),
-            15 + (y - y0) / ((y1 - y0) or 1) * (size - 30),
-        )
-        for v, (x, y) in raw.items()
-    }
-    x, y, row_h = 15.0, size + 10.0, 0.0
-    for comp in components[1:]:
-        nodes = sorted(comp, key=str)
-        radius = 0.0 if len(nodes) == 1 else 6 + 3 * len(nodes)
-        cell = 2 * radius + 14
-        if x + cell > size - 10:
-            x, y, row_h = 15.0, y + row_h + 6, 0.0
-        for k, v in enumerate(nodes):
-            angle = 2 * math.pi * k / len(nodes)
-            pos[v] = (
-                x + cell / 2 + radius * math.cos(angle),
-                y + cell / 2 + radius * math.sin(angle),
-            )
-        x += cell
-        row_h = max(row_h, cell)
-    return pos, int(y + row_h + 10) if len(components) > 1 else size
+def styled(chart: Markup) -> Markup:
+    """A :mod:`viz.charts` chart with its styles inside, as the PDF has no app stylesheet."""
+    text = str(chart)
+    end = text.index(">") + 1
+    return Markup(text[:end] + CHART_STYLE + text[end:])
 
 
-def network_picture(g: nx.Graph, seed: int = 42) -> tuple[str, str | None]:
-    """The cooperation network as SVG: organisations coloured by kind, sized by degree.
+def _percent(value: float) -> str:
+    return _number(100 * value, 1) + " %"
 
-    The largest connected part fills the square; smaller parts and organisations without
-    any cooperation are lined up below it.
+
+def network_picture(
+    g: nx.Graph,
+    positions: dict[Any, tuple[float, float]] | None = None,
+    seed: int = 42,
+) -> tuple[str, str | None]:
+    """The cooperation network as SVG with the network view's layout, colours and sizes.
+
+    Args:
+        g: the cooperation graph (nodes with ``name`` and ``kind``).
+        positions: positions in the network view's units (e.g. its stored layout); nodes
+            without one are placed beside their neighbours. Default: a seeded layout.
+        seed: seed of the layout when none is given.
     """
     note = None
     if g.number_of_nodes() > PICTURE_LIMIT:
@@ -188,38 +139,89 @@ def network_picture(g: nx.Graph, seed: int = 42) -> tuple[str, str | None]:
     size = 620
     if g.number_of_nodes() == 0:
         return f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="40"></svg>', note
-    pos, height = _layout(g, size, seed)
+    if positions is None:
+        pos = compute_layout(g, seed=seed)
+    else:
+        pos = {v: positions[v] for v in g if v in positions}
+        missing = [v for v in g if v not in pos]
+        if missing:
+            pos.update(place_new_nodes(g, pos))
+    sizes = node_sizes({v: g.degree(v) for v in g})
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    x0, y0 = min(xs), min(ys)
+    span = max(max(xs) - x0, max(ys) - y0) or 1.0
+    scale = (size - 30) / span
+    # vis-network sizes are radii in layout units; keep them readable at any scale
+    radius = {v: max(3.0, min(9.0, sizes[v] * scale * 0.5)) for v in g}
+    height = int((max(ys) - y0) * scale + 30)
+
+    def xy(v: Any) -> tuple[float, float]:
+        return 15 + (pos[v][0] - x0) * scale, 15 + (pos[v][1] - y0) * scale
+
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{height}" '
-        f'viewBox="0 0 {size} {height}">'
+        f'viewBox="0 0 {size} {height}" role="img" aria-label="Netzwerkbild">'
     ]
     for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-        (ax, ay), (bx, by) = pos[u], pos[v]
+        (ax, ay), (bx, by) = xy(u), xy(v)
         w = 0.4 + 0.4 * int(data.get("weight", 1))
         out.append(
             f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" '
             f'stroke="#999" stroke-opacity="0.6" stroke-width="{w:.1f}"/>'
         )
     for v in sorted(g, key=str):
-        x, y = pos[v]
-        r = 2.5 + 1.4 * math.sqrt(g.degree(v))
-        colour = KIND_COLOURS.get(g.nodes[v].get("kind", "other"), "#c7c7c7")
+        x, y = xy(v)
+        colour = KIND_COLOURS.get(g.nodes[v].get("kind") or "other", OTHER_COLOUR)
         name = escape(str(g.nodes[v].get("name", v)))
         out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" '
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[v]:.1f}" fill="{colour}" '
             f'stroke="#fff" stroke-width="0.5"><title>{name}</title></circle>'
         )
     out.append("</svg>")
     return "".join(out), note
 
 
+#: the figures of the change chart, as on the analysis page "Veränderung"
+CHANGE_FIGURES = {
+    "organisations": "Organisationen",
+    "ties": "Kooperationsbeziehungen (Paare)",
+    "density": "Dichte",
+    "degree_centralisation": "Zentralisierung (Grad)",
+    "betweenness_centralisation": "Zentralisierung (Vermittlung)",
+    "components": "Teilnetze (Komponenten)",
+    "largest_component": "Größtes Teilnetz",
+}
+
+
+def change_chart(change: dict[str, Any]) -> Markup | None:
+    """Relative change of the key figures as diverging bars (the change page's chart)."""
+    bars = []
+    for key, title in CHANGE_FIGURES.items():
+        before = change["before"].get(key)
+        diff = change["difference"].get(key)
+        if diff is None or not before:
+            continue
+        relative = diff / before
+        bars.append(Bar(title, relative, ("+" if relative > 0 else "") + _percent(relative)))
+    return styled(diverging_bars(bars, title="Veränderung in Prozent")) if bars else None
+
+
 # --------------------------------------------------------------------------- data
 
 
 def build_report(
-    store: GraphStore, *, as_of: dt.date | None = None, compare_to: dt.date | None = None
+    store: GraphStore,
+    *,
+    as_of: dt.date | None = None,
+    compare_to: dt.date | None = None,
+    layouts: LayoutStore | None = None,
 ) -> ReportData:
-    """Gather the report's figures for ``as_of`` (default today) and ``compare_to``."""
+    """Gather the report's figures for ``as_of`` (default today) and ``compare_to``.
+
+    ``layouts``: the network view's layout store; the picture then shows every
+    organisation where ``/netzwerk`` shows it (the layout of today's network).
+    """
     from network.actors import actor_metrics
     from network.brokerage import brokerage
     from network.change import compare
@@ -254,8 +256,15 @@ def build_report(
         for k, lab in ORGANISATION_KINDS.items()
         if counts.get(k)
     ]
-    kind_chart = bar_chart(
-        [(k["label"], [k["share"]], [KIND_COLOURS[k["kind"]]]) for k in kinds], []
+    kind_chart = styled(
+        bar_chart(
+            [
+                Bar(k["label"], k["count"], f"{_number(k['count'])} ({_percent(k['share'])})")
+                for k in kinds
+            ],
+            title="Organisationen nach Art",
+            label_width=260,
+        )
     )
 
     gaps = offer_gaps(snap)
@@ -285,13 +294,20 @@ def build_report(
     except ValueError:
         council = None
     if council is not None:
-        council_chart = bar_chart(
-            [
-                (k["label_de"], [k["seat_share"], k["network_share"]], ["#1f77b4", "#bbbbbb"])
-                for k in council["kinds"]
-                if k["seats"] or k["organisations"]
-            ],
-            [("Anteil an den Sitzen", "#1f77b4"), ("Anteil im Netzwerk", "#bbbbbb")],
+        council_chart = styled(
+            diverging_bars(
+                [
+                    Bar(
+                        k["label_de"],
+                        k["seat_share"] - k["network_share"],
+                        f"{_signed(round(100 * (k['seat_share'] - k['network_share']), 1))} Pp.",
+                    )
+                    for k in council["kinds"]
+                    if k["seats"] or k["organisations"]
+                ],
+                title="Anteil an den Sitzen minus Anteil im Netzwerk",
+                label_width=260,
+            )
         )
 
     change = None
@@ -304,7 +320,21 @@ def build_report(
         ]
         change["added_names"] = [names.get(i, i) for i in change["organisations_added"][:TOP]]
 
-    picture, note = network_picture(g)
+    positions = None
+    if layouts is not None:
+        base = g if day == dt.date.today() else cooperation_graph(store.snapshot(dt.date.today()))
+        positions, _info = layouts.positions_for("cooperation", base)
+    picture, note = network_picture(g, positions)
+    broker_chart = styled(
+        bar_chart(
+            [
+                Bar(str(b["name"]), float(b["betweenness"]), _number(b["betweenness"], 3))
+                for b in brokers
+            ],
+            title="Vermittlung (Betweenness)",
+            label_width=260,
+        )
+    )
     return ReportData(
         as_of=day,
         compare_to=compare_to,
@@ -325,6 +355,8 @@ def build_report(
         council=council,
         council_chart=council_chart,
         change=change,
+        change_chart=change_chart(change) if change else None,
+        broker_chart=broker_chart,
         names=names,
     )
 
@@ -358,6 +390,8 @@ def render_html(data: ReportData) -> str:
             picture=markupsafe.Markup(data.picture),
             kind_chart=markupsafe.Markup(data.kind_chart),
             council_chart=markupsafe.Markup(data.council_chart or ""),
+            broker_chart=markupsafe.Markup(data.broker_chart),
+            change_chart=markupsafe.Markup(data.change_chart or ""),
             colours=KIND_COLOURS,
             kind_label=lambda k: label_for(k or "other"),
         )

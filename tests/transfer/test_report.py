@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from api.transfer import report
 from graph_schema.store import GraphStore
 from tests.api.conftest import Api
 from tests.transfer.conftest import TODAY, fill
+from tests.web.conftest import XSS
 
 
 class _Page(HTMLParser):
@@ -77,3 +79,36 @@ def test_report_download_for_every_role(api: Api) -> None:
         assert r.status_code == 200 and "Netzwerkbericht" in r.text
         assert "a@example.org" not in r.text
     assert api.as_(None, "GET", "/api/report").status_code == 401
+
+
+def test_report_uses_the_analysis_charts_and_the_network_views_layout(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    from graph_schema.model import NodeLabel
+    from network.graphs import cooperation_graph
+    from viz.layout import LayoutStore
+    from viz.network_view import KIND_COLOURS
+
+    fill(store)
+    org = store.list(NodeLabel.ORGANISATION, limit=1).items[0]
+    store.update(NodeLabel.ORGANISATION, org.id, {"name": XSS})
+    layouts = LayoutStore(tmp_path / "layouts")
+    data = report.build_report(
+        store, as_of=dt.date.today(), compare_to=dt.date(2022, 1, 1), layouts=layouts
+    )
+    html = report.render_html(data)
+    # the charts of viz.charts: bars and diverging bars, with their styles inside
+    assert html.count('class="chart bars"') == 2 and 'class="chart diverging"' in html
+    assert html.count(report.CHART_STYLE) >= 3
+    # the picture uses the network view's colours and the stored layout of /netzwerk
+    stored = layouts.get("cooperation")
+    assert stored is not None and org.id in stored.positions
+    g = cooperation_graph(store.snapshot(dt.date.today()))
+    assert html.count("<circle") == g.number_of_nodes()
+    assert KIND_COLOURS[g.nodes[org.id]["kind"]] in html
+    # names are text, never markup
+    assert XSS not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert (
+        report.network_picture(g, stored.positions)[0]
+        == report.network_picture(g, stored.positions)[0]
+    )
