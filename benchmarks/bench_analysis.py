@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from benchmarks.results import write_section
@@ -201,6 +202,71 @@ def run_igraph(size: int, exact_large: bool) -> dict[str, Any]:
     return row
 
 
+# --------------------------------------------------------------------------- service
+
+
+def service_dir(size: int) -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"netzwerkatlas-bench-service-{size}"
+
+
+def prepare_store(size: int) -> dict[str, Any]:
+    """The demo region of ``size`` loaded into an embedded store (kept for reruns)."""
+    from graph_schema.demo import generate_region
+    from graph_schema.store import open_ladybug
+
+    folder = service_dir(size)
+    store = open_ladybug(folder)
+    try:
+        store.init()
+        if store.counts().get("Organisation", 0) != size:
+            region = generate_region(size=size, today=TODAY)
+            nodes = [n for items in region.nodes.values() for n in items]
+            ties = [t for items in region.ties.values() for t in items]
+            del region
+            store.bulk_upsert(nodes, ties)
+        return {"organisations": store.counts()["Organisation"]}
+    finally:
+        store.close()
+
+
+def run_service(size: int, exact_large: bool) -> dict[str, Any]:
+    """As the server answers after a start or a change: the store opened afresh, then the
+    first ``/api/analysis/metrics`` and ``/summary`` (snapshot, graph, figures)."""
+    from api.analysis import AnalysisService
+    from graph_schema.store import open_ladybug
+    from network import _pool
+
+    store = open_ladybug(service_dir(size), read_only=True)
+    service = AnalysisService(store)
+    _pool.warm()
+    base_mb = peak_mb()
+    f = (TODAY, None, None, None)
+    rows, t_metrics = timed(lambda: service.metrics(f))
+    summary, t_summary = timed(lambda: service.summary(f))
+    row: dict[str, Any] = {
+        "organisations": len(rows),
+        "estimated": bool(rows[0]["estimated"]),
+        "baseline_mb": base_mb,
+        "first_metrics_s": t_metrics,
+        "first_summary_s": t_summary,
+    }
+    _, row["gaps_s"] = timed(lambda: service.gaps(f))
+    _, row["communities_s"] = timed(lambda: service.communities(f))
+    row["peak_mb"] = peak_mb()
+    row["worker_peak_mb"] = _pool.peak_mb()
+    if row["estimated"] and exact_large:
+        started = time.perf_counter()
+        state = service.wait(f, timeout=3600)
+        row["exact_s"] = time.perf_counter() - started + t_metrics
+        row["exact_state"] = state["state"]
+        row["peak_mb"] = peak_mb()
+        row["worker_peak_mb"] = _pool.peak_mb()
+    store.close()
+    return row
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -326,7 +392,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         engine, size = args.child[0], int(args.child[1])
-        fn = run_ours if engine == "ours" else run_igraph
+        if engine == "prepare":
+            print(json.dumps(prepare_store(size)))
+            return
+        fn = {"ours": run_ours, "igraph": run_igraph, "service": run_service}[engine]
         print(json.dumps(fn(size, args.exact_large)))
         return
     rows = []

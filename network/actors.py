@@ -340,10 +340,12 @@ def actor_metrics(
     pr = nx.pagerank(g, weight="weight") if g.number_of_edges() else dict.fromkeys(g, 1.0 / n)
     ev = eigenvector(g, "weight")
     core = core_number(view)
-    clus = nx.clustering(g)
+    # igraph's local transitivity is NetworkX's unweighted clustering (0 below two
+    # partners); both are in C there (NetworkX: 0.6 s and 0.9 s at 30,000 organisations)
+    clus = dict(zip(view.nodes, view.graph.transitivity_local_undirected(mode="zero"), strict=True))
     cons = constraint(g, "weight")
     esize = effective_size(g, "weight")
-    cut = set(nx.articulation_points(g))
+    cut = {view.nodes[i] for i in view.graph.articulation_points()}
     both = job.result()
     bt = dict(zip(view.nodes, both[None], strict=True))
     btw = dict(zip(view.nodes, both["distance"], strict=True))
