@@ -270,7 +270,9 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         def run() -> Response:
             store = _store(request)
             node = store.get(label, node_id)
-            errors = add_tie(store, user, label, node_id, raw, gettext_for(user.language))
+            errors = add_tie(
+                store, user, label, node_id, raw, gettext_for(user.language), user.language
+            )
             if not errors:
                 return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
             context = _detail(
@@ -290,6 +292,14 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         def run() -> Response:
             store = _store(request)
             node = store.get(label, node_id)
+            if raw.get("action") == "delete" and raw.get("bestaetigt") != "1":
+                # a deletion is confirmed on its own page first (works without JavaScript)
+                tie = store.get_tie(tie_id)
+                if node_id not in (tie.from_id, tie.to_id):
+                    raise NotFound(f"tie {tie_id} of {node_id}")
+                if not may_change_tie(store, user, tie):
+                    raise Forbidden("delete tie")
+                return RedirectResponse(f"{base}/{node_id}/beziehungen/{tie_id}/loeschen", 303)
             error = change_tie(store, user, node_id, tie_id, raw, gettext_for(user.language))
             if not error:
                 return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
@@ -298,6 +308,32 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
             return render(request, "entity_detail.html", context, status=422)
 
         return await run_in_threadpool(run)
+
+    @router.get(base + "/{node_id}/beziehungen/{tie_id}/loeschen")
+    def delete_tie_page(request: Request, user: PageUser, node_id: str, tie_id: str) -> Response:
+        store = _store(request)
+        node = store.get(label, node_id)
+        found = [
+            (tie, other_label, other_name)
+            for tie, _direction, other_label, other_name in store.ties_with_names(node.id)  # type: ignore[attr-defined]
+            if tie.id == tie_id
+        ]
+        if not found:
+            raise NotFound(f"tie {tie_id} of {node_id}")
+        tie, other_label, other_name = found[0]
+        if not may_change_tie(store, user, tie):
+            raise Forbidden("delete tie")
+        return render(
+            request,
+            "entity_tie_delete.html",
+            {
+                "section": section,
+                "node": node,
+                "tie": tie,
+                "other_name": other_name,
+                "other_label": other_label,
+            },
+        )
 
     @router.get(base + "/{node_id}/bearbeiten", name=f"{section.slug}-edit")
     def edit_page(request: Request, user: PageUser, node_id: str) -> Response:

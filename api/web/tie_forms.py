@@ -9,6 +9,7 @@ same checks as ``/api/ties``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,15 @@ from graph_schema.store import GraphStore
 from graph_schema.vocab import CooperationKind
 from graph_schema.vocab import Role as MemberRole
 
-__all__ = ["TIE_FORMS", "TieForm", "add_tie", "change_tie", "may_change_tie", "tie_forms"]
+__all__ = [
+    "TIE_FORMS",
+    "TieForm",
+    "add_tie",
+    "change_tie",
+    "choice_text",
+    "may_change_tie",
+    "tie_forms",
+]
 
 
 @dataclass(frozen=True)
@@ -140,12 +149,46 @@ def tie_forms(
                 "fields": form.fields,
                 "options": options,
                 "grouped": len(form.other_labels) > 1,
+                # thousands of organisations: a text field that suggests while typing
+                "datalist": len(options) > DATALIST_ABOVE,
                 "typed": dict(values or {}) if mine else {},
                 "errors": dict(errors or {}) if mine else {},
                 "open": mine,
             }
         )
     return out
+
+
+#: above this many choices the other end is typed (with suggestions), not picked from a list
+DATALIST_ABOVE = 100
+
+
+def choice_text(name: str, node_id: str) -> str:
+    """How a choice reads in the suggestion list and in the field: the name and the id.
+
+    Examples:
+        >>> choice_text("AWO Kreisverband", "org-00012")
+        'AWO Kreisverband (org-00012)'
+    """
+    return f"{name} ({node_id})"
+
+
+def _resolve_other(store: GraphStore, form: TieForm, text: str, lang: str) -> str | None:
+    """The id meant by what was typed: an id, a suggestion ``Name (id)``, or a name that
+    belongs to exactly one entry; None when it is none of these (a single word is taken
+    for an id)."""
+    choices = [c for other in form.other_labels for c in lookups.choices(store, other, lang)]
+    ids = {i for i, _ in choices}
+    if text in ids:
+        return text
+    found = re.search(r"\(([^()]+)\)\s*$", text)
+    if found and found.group(1).strip() in ids:
+        return found.group(1).strip()
+    named = [i for i, n in choices if str(n).strip().casefold() == text.casefold()]
+    if len(named) == 1:
+        return named[0]
+    # something shaped like an id goes to the store, which says whether it exists and fits
+    return text if re.fullmatch(r"[\w.-]{1,100}", text) and not named else None
 
 
 VOCAB_CHOICES = {
@@ -192,18 +235,24 @@ def add_tie(
     node_id: str,
     raw: Mapping[str, str],
     _: Callable[[str], str],
+    lang: str = "de",
 ) -> dict[str, str]:
     """Add the tie typed in ``raw``; returns the errors per field (empty: written)."""
     form = _form_of(label, str(raw.get("type", "")))
     if form is None:
         return {"": _("Diese Art von Beziehung kann hier nicht angelegt werden.")}
-    other_id = str(raw.get("other_id", "")).strip()
+    typed = str(raw.get("other_id", "")).strip()
+    other_id = _resolve_other(store, form, typed, lang) if typed else ""
     data, errors = _parse(form, raw, _)
-    if not other_id:
+    if not typed:
         errors["other_id"] = _("Bitte einen Eintrag aus der Liste wählen.")
+    elif other_id is None:
+        errors["other_id"] = _(
+            "„%(text)s“ passt zu keinem Eintrag: bitte einen Vorschlag aus der Liste wählen."
+        ) % {"text": typed[:200]}
     elif other_id == node_id:
         errors["other_id"] = _("Ein Eintrag kann nicht mit sich selbst verbunden werden.")
-    if errors:
+    if errors or not other_id:
         return errors
     from_id, to_id = (node_id, other_id) if form.node_end == "from" else (other_id, node_id)
     probe = REL_SPECS[form.rel].model.model_construct(from_id=from_id, to_id=to_id, **data)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from api.web import tie_forms
 from graph_schema.model import RelType
-from tests.web.conftest import Web, csrf_of
+from tests.web.conftest import XSS, Web, csrf_of
 
 
 def _post(web: Web, role: str, page: str, url: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -138,12 +141,41 @@ def test_end_and_delete_a_tie(web: Web) -> None:
     )
     assert r.status_code == 303
     assert web.store.get_tie("coop-1").until == dt.date(2024, 6, 30)
+    # a deletion asks first: the detail page links to a confirmation page
+    detail = web["editor"].get(page).text
+    assert f'href="{page}/beziehungen/coop-1/loeschen"' in detail
+    assert 'value="delete"' not in detail
     r = _post(web, "editor", page, page + "/beziehungen/coop-1", {"action": "delete"})
+    assert r.status_code == 303
+    assert r.headers["location"] == page + "/beziehungen/coop-1/loeschen"
+    assert web.store.get_tie("coop-1").id == "coop-1"  # nothing deleted yet
+    confirm = web["editor"].get(page + "/beziehungen/coop-1/loeschen")
+    assert confirm.status_code == 200
+    assert "Beziehung löschen?" in confirm.text and "AWO" in confirm.text
+    assert 'name="bestaetigt" value="1"' in confirm.text
+    r = _post(
+        web,
+        "editor",
+        page + "/beziehungen/coop-1/loeschen",
+        page + "/beziehungen/coop-1",
+        {"action": "delete", "bestaetigt": "1"},
+    )
     assert r.status_code == 303
     assert all(t.id != "coop-1" for t in _coops(web, "org-own"))
     # a tie of another entry is not found through this page
     r = _post(web, "editor", page, page + "/beziehungen/mem-1", {"action": "delete"})
     assert r.status_code == 404
+    assert web["editor"].get(page + "/beziehungen/mem-1/loeschen").status_code == 404
+
+
+def test_the_delete_confirmation_shows_names_as_text_and_needs_the_right(web: Web) -> None:
+    page = "/organisationen/org-own"
+    confirm = web["editor"].get(page + "/beziehungen/coop-2/loeschen").text
+    assert "<img src=x onerror" not in confirm
+    assert "&lt;img src=x onerror=alert(1)&gt;" in confirm
+    assert web["viewer"].get(page + "/beziehungen/coop-2/loeschen").status_code == 403
+    r = web["anonymous"].get(page + "/beziehungen/coop-2/loeschen", follow_redirects=False)
+    assert r.status_code in (303, 401)
 
 
 def test_permissions_follow_the_api(web: Web) -> None:
@@ -182,10 +214,52 @@ def test_permissions_follow_the_api(web: Web) -> None:
         "partner",
         "/organisationen/org-other",
         "/organisationen/org-other/beziehungen/rep-1",
-        {"action": "delete"},
+        {"action": "delete", "bestaetigt": "1"},
     )
     assert r.status_code == 403
     # no CSRF token, no change
     r = web["editor"].post("/organisationen/org-own/beziehungen/coop-1", data={"action": "delete"})
     assert r.status_code == 403
     assert web.store.get_tie("coop-1").id == "coop-1"
+
+
+def test_a_long_partner_list_is_typed_with_suggestions(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tie_forms, "DATALIST_ABOVE", 0)
+    page = "/organisationen/org-other"
+    html = web["editor"].get(page).text
+    assert 'list="t-COOPERATES_WITH-choices"' in html
+    assert '<option value="&lt;img src=x onerror=alert(1)&gt; (org-xss)">' in html
+    assert "<img src=x onerror" not in html
+    # a name nobody has: the message beside the field, what was typed kept
+    r = _post(
+        web,
+        "editor",
+        page,
+        page + "/beziehungen",
+        {"type": "COOPERATES_WITH", "other_id": "Gibt es nicht e.V.", "note": "getippt"},
+    )
+    assert r.status_code == 422
+    assert 'id="et-COOPERATES_WITH-other_id"' in r.text and "passt zu keinem Eintrag" in r.text
+    assert 'value="Gibt es nicht e.V."' in r.text and ">getippt</textarea>" in r.text
+    # the suggestion as the browser fills it in
+    r = _post(
+        web,
+        "editor",
+        page,
+        page + "/beziehungen",
+        {"type": "COOPERATES_WITH", "other_id": "Caritas (org-own)", "kind": "referral"},
+    )
+    assert r.status_code == 303, r.text
+    # a name typed in full that belongs to exactly one organisation
+    r = _post(
+        web,
+        "editor",
+        page,
+        page + "/beziehungen",
+        {"type": "COOPERATES_WITH", "other_id": XSS, "kind": "exchange"},
+    )
+    assert r.status_code == 303, r.text
+    partners = {t.to_id: t.kind for t in _coops(web, "org-other")}
+    assert partners.get("org-own") == "referral" and partners.get("org-xss") == "exchange"
