@@ -160,7 +160,7 @@ def tie_forms(
 
 
 #: above this many choices the other end is typed (with suggestions), not picked from a list
-DATALIST_ABOVE = 100
+DATALIST_ABOVE = 200
 
 
 def choice_text(name: str, node_id: str) -> str:

@@ -311,6 +311,74 @@ def test_create_an_organisation_and_find_it_in_list_and_network(
     watch.check()
 
 
+def test_walk_from_the_start_page_to_a_gap_its_organisations_and_the_network_png(
+    browser: object, server: Server
+) -> None:
+    """The issue's walk: start page, a gap, the organisations involved, the network view
+    focused on them, the view downloaded as PNG."""
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    _shot(page, "80-start")
+    page.get_by_role("link", name="Alle Lücken ansehen").click()
+    page.wait_for_url("**/analyse/luecken")
+    _shot(page, "81-analyse-luecken")
+    row = page.locator("table tr:has(a[href^='/netzwerk?ansicht=luecken&fokus='])").first
+    first, second = row.locator("a[href^='/organisationen/']").all()[:2]
+    ids = [str(a.get_attribute("href")).rsplit("/", 1)[1] for a in (first, second)]
+    name = first.inner_text().strip()
+    first.click()
+    page.wait_for_url(f"**/organisationen/{ids[0]}")
+    assert page.get_by_role("heading", level=1).inner_text() == name
+    _shot(page, "82-organisation-der-luecke")
+    page.go_back()
+    page.wait_for_url("**/analyse/luecken")
+    row.locator("a[href^='/netzwerk?ansicht=luecken&fokus=']").click()
+    page.wait_for_url("**/netzwerk?ansicht=luecken**")
+    _wait_network(page)
+    assert sorted(page.evaluate("window.netzwerkatlasNetwork.getSelectedNodes()")) == sorted(ids)
+    # the suggested tie between the two is drawn (dashed) in the gap view
+    gap_edges = page.evaluate(
+        "window.netzwerkatlasNetwork.body.data.edges.getIds().filter(id => id.startsWith('gap|'))"
+    )
+    assert f"gap|{ids[0]}|{ids[1]}" in gap_edges or f"gap|{ids[1]}|{ids[0]}" in gap_edges
+    _shot(page, "83-netzwerk-luecke-fokus")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Als PNG").click()
+    assert download.value.suggested_filename.endswith(".png")
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+    context.close()
+    watch.check()
+
+
+def test_delete_a_tie_after_confirming_it(browser: object, server: Server) -> None:
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.goto(server.url + "/organisationen/org-00002")
+    ties = page.locator("ul.ties li:has(a.button.danger)")
+    before = ties.count()
+    assert before > 0
+    ties.first.get_by_role("link", name="Löschen").click()
+    page.wait_for_url("**/beziehungen/*/loeschen")
+    assert page.get_by_role("heading", level=1).inner_text() == "Beziehung löschen?"
+    _shot(page, "84-beziehung-loeschen-bestaetigen")
+    page.get_by_role("link", name="Abbrechen").click()
+    page.wait_for_url("**/organisationen/org-00002**")
+    assert page.locator("ul.ties li:has(a.button.danger)").count() == before
+    page.locator("ul.ties li:has(a.button.danger)").first.get_by_role(
+        "link", name="Löschen"
+    ).click()
+    page.get_by_role("button", name="Beziehung endgültig löschen").click()
+    page.wait_for_url("**gespeichert=1**")
+    assert page.locator("ul.ties li:has(a.button.danger)").count() == before - 1
+    context.close()
+    watch.check()
+
+
 def test_import_the_clean_sample_with_a_preview(browser: object, server: Server) -> None:
     watch = Watch()
     context = _context(browser, watch)
