@@ -64,9 +64,10 @@ METRICS: dict[str, str] = {
 }
 MAX_GAP_EDGES = 150
 #: above this many organisations the map opens grouped (by area, or by community when
-#: coloured by community) unless a filter narrows it or the whole map is asked for: at
-#: 5,000 the whole map is built in about 0.4 s and drawn in about 1.5 s (benchmarks/
-#: bench_web.py); at 30,000 it takes many seconds and shows a grey disc
+#: coloured by community) unless a filter narrows it or the whole map is asked for.
+#: Measured (benchmarks/bench_web.py): 5,000 organisations are built in 0.07 s (0.7 s the
+#: first time, with the layout) and interactive in Chromium in 1.3 s; 30,000 would take
+#: many seconds and show a grey disc, grouped they are interactive in 0.2 s
 GROUP_ABOVE = 5000
 #: ``gebiet`` value of the organisations without any area
 NO_AREA = "-"
