@@ -303,7 +303,10 @@ def build_report(
                         f"{_signed(round(100 * (k['seat_share'] - k['network_share']), 1))} Pp.",
                     )
                     for k in council["kinds"]
-                    if k["seats"] or k["organisations"]
+                    # a share is None when there are no seats or no organisations at all
+                    if (k["seats"] or k["organisations"])
+                    and k["seat_share"] is not None
+                    and k["network_share"] is not None
                 ],
                 title="Anteil an den Sitzen minus Anteil im Netzwerk",
                 label_width=260,

@@ -112,3 +112,19 @@ def test_report_uses_the_analysis_charts_and_the_network_views_layout(
         report.network_picture(g, stored.positions)[0]
         == report.network_picture(g, stored.positions)[0]
     )
+
+
+def test_report_of_a_council_without_seats(store: GraphStore) -> None:
+    """A Projektrat without members: the shares are undefined, the report still renders."""
+    from graph_schema.model import Body, Organisation
+
+    store.bulk_upsert(
+        [
+            Organisation(id="org-00001", name="Caritas Beispielstadt", kind="welfare_association"),
+            Body(id="bdy-00001", name="Projektrat", kind="project_council"),
+        ],
+        [],
+    )
+    data = report.build_report(store, as_of=TODAY)
+    html = report.render_html(data)
+    assert "Projektrat" in html and "Caritas Beispielstadt" in html
