@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from network._engine import IGraphView, sample_indices
+from network._engine import IGraphView, sample_indices, seeded
 from network._engine import betweenness as _betweenness
 from network.actors import EXACT_LIMIT, SAMPLES
 
@@ -263,6 +263,11 @@ def summary(
 def communities(g: nx.Graph, seed: int = 42) -> dict[str, Any]:
     """Louvain communities (ties weighted by intensity) and their modularity.
 
+    igraph's multilevel algorithm (Blondel et al.'s Louvain, seeded), in C: NetworkX's
+    ``louvain_communities`` took 0.35 s at 3,000 organisations and 6 s at 30,000. Both
+    are greedy and may stop in different partitions of equal quality; the tests hold the
+    modularity found to NetworkX's on generated graphs.
+
     Args:
         g: cooperation graph (node attribute ``kind`` is counted per community).
         seed: seed of the Louvain run; same graph and seed, same communities.
@@ -283,10 +288,18 @@ def communities(g: nx.Graph, seed: int = 42) -> dict[str, Any]:
     """
     if g.number_of_nodes() == 0:
         return {"modularity": None, "communities": []}
-    found = nx.community.louvain_communities(g, weight="weight", seed=seed)
-    groups = sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
+    view = IGraphView(g, ("weight",))
+    weights = view.values["weight"].tolist() if g.number_of_edges() else None
+    with seeded(seed):
+        found = view.graph.community_multilevel(weights=weights)
+    members: dict[int, list[Hashable]] = defaultdict(list)
+    for i, c in enumerate(found.membership):
+        members[c].append(view.nodes[i])
+    groups = sorted(
+        (sorted(c, key=str) for c in members.values()), key=lambda c: (-len(c), str(c[0]))
+    )
     modularity = (
-        float(nx.community.modularity(g, found, weight="weight"))
+        float(view.graph.modularity(found.membership, weights=weights))
         if g.size(weight="weight") > 0
         else None
     )

@@ -25,6 +25,8 @@ from typing import Any
 import igraph as ig
 import networkx as nx
 
+from network._engine import seeded
+
 __all__ = ["LayoutStore", "StoredLayout", "compute_layout", "place_new_nodes"]
 
 Position = tuple[float, float]
@@ -33,8 +35,6 @@ Position = tuple[float, float]
 EDGE_LENGTH = 90.0
 #: share of new nodes up to which a stored layout is extended instead of recomputed
 EXTEND_SHARE = 0.2
-
-_rng_lock = threading.Lock()
 
 
 def _force_directed(
@@ -64,12 +64,8 @@ def _force_directed(
             start.append([(x - gx) / spread * box, (y - gy) / spread * box])
         else:
             start.append([rng.uniform(-box, box), rng.uniform(-box, box)])
-    with _rng_lock:  # igraph draws from one global generator: seed it for this call only
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            coords = h.layout_fruchterman_reingold(seed=start, niter=iterations)
-        finally:
-            ig.set_random_number_generator(random)
+    with seeded(seed):  # igraph draws from one global generator: seed it for this call
+        coords = h.layout_fruchterman_reingold(seed=start, niter=iterations)
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in h.get_edgelist())
     factor = EDGE_LENGTH / ((lengths[len(lengths) // 2] if lengths else 1.0) or 1.0)
     xs = [c[0] for c in coords]

@@ -163,3 +163,25 @@ def test_figures_stay_in_their_bounds(n: int, density: float, seed: int) -> None
     assert s["largest_component"] <= s["nodes"]
     if s["nodes"]:
         assert 0 <= s["diameter"] < max(s["largest_component"], 1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_communities_are_as_good_as_networkx_louvain(seed: int) -> None:
+    """igraph's Louvain against NetworkX's, the reference, on weighted random graphs with
+    planted groups: the modularity found is at least NetworkX's (less a rounding margin),
+    and it is the true modularity of the partition returned."""
+    import random
+
+    rng = random.Random(seed)
+    g = nx.planted_partition_graph(12, 25, 0.3, 0.01, seed=seed)
+    for a, b in g.edges():
+        g.edges[a, b]["weight"] = rng.choice((1, 2, 3))
+    ours = communities(g, seed=seed)
+    found = [set(c["members"]) for c in ours["communities"]]
+    assert ours["modularity"] == pytest.approx(
+        nx.community.modularity(g, found, weight="weight"), abs=1e-9
+    )
+    reference = nx.community.louvain_communities(g, weight="weight", seed=seed)
+    best = nx.community.modularity(g, reference, weight="weight")
+    assert ours["modularity"] >= best - 0.01
+    assert ours == communities(g, seed=seed)
