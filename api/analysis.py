@@ -75,7 +75,8 @@ class AnalysisService:
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
-            self._jobs.clear()  # a running job sees the new version and stops
+            self._jobs.clear()
+            self._current = None  # a running job sees it is no longer current and stops
 
     def _peek(self, key: Hashable) -> Any:
         with self._lock:

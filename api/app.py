@@ -52,7 +52,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            app.state.analysis.clear()  # a running background job stops at its next step
             if own:
+                _pool.shutdown()
                 app.state.store.close()
 
     app = FastAPI(

@@ -46,7 +46,7 @@ TITLE = "## Network analysis beside igraph"
 def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> Any:
     """The demo region as the store would return it on ``today``: valid nodes and ties."""
     from graph_schema.demo import generate_region
-    from graph_schema.store.graph_store import Snapshot
+    from graph_schema.store.graph_store import Snapshot, _share_fields
     from network._snapshot import exists_on
 
     region = generate_region(size, seed=seed, today=today)
@@ -58,6 +58,8 @@ def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> An
         for t in items
         if t.valid_on(today) and t.from_id in ids and t.to_id in ids
     ]
+    _share_fields(nodes)  # as the store's snapshot does
+    _share_fields(ties)
     return Snapshot(today, nodes, ties)
 
 
@@ -252,8 +254,11 @@ def run_service(size: int, exact_large: bool) -> dict[str, Any]:
         "first_metrics_s": t_metrics,
         "first_summary_s": t_summary,
     }
-    _, row["gaps_s"] = timed(lambda: service.gaps(f))
     _, row["communities_s"] = timed(lambda: service.communities(f))
+    _, row["brokerage_s"] = timed(lambda: service.brokerage(f))
+    _, row["mixing_s"] = timed(lambda: service.mixing(f))
+    row["graph_peak_mb"] = peak_mb()
+    _, row["gaps_s"] = timed(lambda: service.gaps(f))
     row["peak_mb"] = peak_mb()
     row["worker_peak_mb"] = _pool.peak_mb()
     if row["estimated"] and exact_large:
@@ -263,6 +268,8 @@ def run_service(size: int, exact_large: bool) -> dict[str, Any]:
         row["exact_state"] = state["state"]
         row["peak_mb"] = peak_mb()
         row["worker_peak_mb"] = _pool.peak_mb()
+    service.clear()  # stops the background job
+    _pool.shutdown()
     store.close()
     return row
 
@@ -284,7 +291,10 @@ def _f(x: float, digits: int = 2) -> str:
     return f"{x:,.{digits}f}"
 
 
-def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str:
+Row = tuple[int, dict[str, Any], dict[str, Any], dict[str, Any] | None]
+
+
+def write_results(rows: list[Row]) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     import os
 
@@ -293,12 +303,14 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
         "",
         f"Run {now} on {platform.machine()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores. `make bench` (`python -m benchmarks.bench_analysis`) "
-        "writes this file.",
+        "writes this section.",
         "",
         "Demo region from `generate_region(size=N)` as of "
         f"{TODAY.isoformat()}, snapshot built from the generator's data. Each engine runs "
         "in its own subprocess; peak memory is that process's maximum resident set size, "
-        "including the generated region (baseline: the peak before any analysis).",
+        "including the generated region (baseline: the peak before any analysis); ours "
+        "also uses a worker process (`network._pool`, started before the timing as the "
+        "service starts it with the app), whose own peak is the worker column.",
         "",
         "* **ours, full analysis**: cooperation graph, actor metrics, summary with bridges, "
         "communities, brokerage, mixing (E-I, matrices, MSO cooperation), gaps (all five).",
@@ -311,15 +323,16 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
         "",
         "| organisations | ties | betweenness/closeness | ours full analysis (s) | "
         "ours actor metrics (s) | igraph same set (s) | ratio | ours peak (MB) | "
-        "igraph peak (MB) | baseline (MB) |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "worker peak (MB) | igraph peak (MB) | baseline (MB) |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for _, ours, ref in rows:
+    for _, ours, ref, _ in rows:
         mode = "sampled (both engines)" if ours["estimated"] else "exact"
         lines.append(
             f"| {ours['organisations']:,} | {ours['ties']:,} | {mode} | {_f(ours['total_s'])} | "
             f"{_f(ours['actor_metrics_s'])} | {_f(ref['total_s'])} | "
             f"{ours['actor_metrics_s'] / ref['total_s']:.2f} | {_f(ours['peak_mb'], 0)} | "
+            f"{_f(ours.get('worker_peak_mb', 0), 0)} | "
             f"{_f(ref['peak_mb'], 0)} | {_f(ours['baseline_mb'], 0)} |"
         )
     lines += ["", "### Our steps (s)", ""]
@@ -334,7 +347,7 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
     ]
     lines.append("| organisations | " + " | ".join(k.removesuffix("_s") for k in keys) + " |")
     lines.append("|---:|" + "---:|" * len(keys))
-    for _, ours, _ in rows:
+    for _, ours, _, _ in rows:
         lines.append(
             f"| {ours['organisations']:,} | " + " | ".join(_f(ours[k], 3) for k in keys) + " |"
         )
@@ -352,12 +365,41 @@ def write_results(rows: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> str
     lines += ["", "### igraph steps (s)", ""]
     lines.append("| organisations | " + " | ".join(k.removesuffix("_s") for k in ikeys) + " |")
     lines.append("|---:|" + "---:|" * len(ikeys))
-    for _, ours, ref in rows:
+    for _, ours, ref, _ in rows:
         lines.append(
             f"| {ours['organisations']:,} | " + " | ".join(_f(ref[k], 3) for k in ikeys) + " |"
         )
+    services = [svc for _, _, _, svc in rows if svc is not None]
+    if services:
+        lines += [
+            "",
+            "### The service after a start or a change",
+            "",
+            "`api.analysis.AnalysisService` over the embedded store holding the demo region "
+            "(opened afresh, read-only, in its own process): the first answer of "
+            "`/api/analysis/metrics` (snapshot of organisations, areas, fields and their "
+            "ties from the store, cooperation graph, actor metrics; on large graphs the "
+            "sampled estimates while the exact figures are computed in the background), "
+            "then `/summary` (reusing the metrics), communities, brokerage and mixing: peak "
+            "memory after these (graph figures), then the gaps, which need the full "
+            "snapshot (offers, people, council): peak after all.",
+            "",
+            "| organisations | first metrics (s) | estimated | summary (s) | communities (s) "
+            "| brokerage (s) | mixing (s) | gaps (s) | peak, graph figures (MB) "
+            "| peak, all (MB) | worker peak (MB) |",
+            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for svc in services:
+            lines.append(
+                f"| {svc['organisations']:,} | {_f(svc['first_metrics_s'])} | "
+                f"{'yes' if svc['estimated'] else 'no'} | {_f(svc['first_summary_s'], 3)} | "
+                f"{_f(svc['communities_s'])} | {_f(svc['brokerage_s'])} | "
+                f"{_f(svc['mixing_s'])} | {_f(svc['gaps_s'])} | "
+                f"{_f(svc['graph_peak_mb'], 0)} | {_f(svc['peak_mb'], 0)} | "
+                f"{_f(svc['worker_peak_mb'], 0)} |"
+            )
     lines += ["", "### Exact versus sampled at large tiers", ""]
-    for _, ours, ref in rows:
+    for _, ours, ref, _ in rows:
         if not ours["estimated"]:
             continue
         n = ours["organisations"]
@@ -388,6 +430,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--exact-large", action="store_true", help="also time exact at 30,000")
+    parser.add_argument(
+        "--no-service", action="store_true", help="skip the service tier (loads each size)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -402,7 +447,11 @@ def main() -> None:
     for size in args.sizes:
         ours = child(size, "ours", args.exact_large)
         ref = child(size, "igraph", args.exact_large)
-        rows.append((size, ours, ref))
+        svc = None
+        if not args.no_service:
+            child(size, "prepare", False)
+            svc = child(size, "service", False)
+        rows.append((size, ours, ref, svc))
         print(
             f"{size:>6}: ours {ours['total_s']:.2f} s full, {ours['actor_metrics_s']:.2f} s "
             f"metrics, {ours['peak_mb']:.0f} MB; igraph {ref['total_s']:.2f} s, "

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-__all__ = ["BrokenProcessPool", "peak_mb", "submit", "warm", "workers"]
+__all__ = ["BrokenProcessPool", "peak_mb", "shutdown", "submit", "warm", "workers"]
 
 T = TypeVar("T")
 ENV = "NETZWERKATLAS_ANALYSIS_PROCESSES"
@@ -109,3 +109,13 @@ def peak_mb() -> float:
             if line.startswith("VmHWM:"):
                 total += int(line.split()[1]) / 1024
     return total
+
+
+def shutdown() -> None:
+    """Stop the workers (at the app's shutdown); queued work is dropped, a later
+    :func:`submit` starts a new pool."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
