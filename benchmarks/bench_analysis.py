@@ -46,7 +46,7 @@ TITLE = "## Network analysis beside igraph"
 def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> Any:
     """The demo region as the store would return it on ``today``: valid nodes and ties."""
     from graph_schema.demo import generate_region
-    from graph_schema.store.graph_store import Snapshot, _share_fields
+    from graph_schema.store.graph_store import Snapshot, share_fields
     from network._snapshot import exists_on
 
     region = generate_region(size, seed=seed, today=today)
@@ -58,8 +58,8 @@ def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> An
         for t in items
         if t.valid_on(today) and t.from_id in ids and t.to_id in ids
     ]
-    _share_fields(nodes)  # as the store's snapshot does
-    _share_fields(ties)
+    share_fields(nodes)  # as the store's snapshot does
+    share_fields(ties)
     return Snapshot(today, nodes, ties)
 
 

@@ -10,9 +10,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-__all__ = ["Backend", "Rows", "Runner"]
+__all__ = ["Backend", "Row", "Rows", "Runner", "stream"]
 
-Rows = list[dict[str, Any]]
+Row = dict[str, Any]
+Rows = list[Row]
 
 
 class Runner(Protocol):
@@ -40,3 +41,11 @@ class Backend(Runner, Protocol):
 def iter_batches(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def stream(runner: Runner, query: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+    """The rows of a read query one by one where the backend can (``stream``), else all."""
+    one_by_one = getattr(runner, "stream", None)
+    if one_by_one is not None:
+        return one_by_one(query, params)  # type: ignore[no-any-return]
+    return iter(runner.run(query, params))

@@ -22,7 +22,7 @@ from graph_schema.errors import (
     StoreBusy,
     StoreUnavailable,
 )
-from graph_schema.store.backend import Rows
+from graph_schema.store.backend import Row, Rows
 
 __all__ = ["LadybugBackend"]
 
@@ -95,6 +95,24 @@ class LadybugBackend:
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> Rows:
         with self._lock:
             return self._execute(query, params)
+
+    def stream(self, query: str, params: Mapping[str, Any] | None = None) -> Iterator[Row]:
+        """The rows of a read query one at a time, so that a caller turning them into
+        objects never holds them all (a snapshot of 30,000 organisations reads 100,000
+        rows of one tie type at once). Holds the connection until exhausted or closed."""
+        with self._lock:
+            try:
+                result = self._conn.execute(query, dict(params or {}))
+            except RuntimeError as e:
+                raise _translate(e, self.path) from e
+            if isinstance(result, list):
+                result = result[-1]
+            try:
+                columns = result.get_column_names()
+                for row in result:
+                    yield dict(zip(columns, (_convert(v) for v in row), strict=True))
+            finally:
+                result.close()
 
     @contextmanager
     def transaction(self) -> Iterator[LadybugBackend]:
