@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
@@ -912,14 +913,34 @@ async def save_positions(request: Request) -> Response:
 def start_warm_up(app: Any) -> None:
     """Warm up (:func:`warm_up`) in a background thread when the network is large enough to
     be grouped: small networks are built at once anyway."""
-    import threading
-
     try:
         organisations = int(app.state.store.counts().get(NodeLabel.ORGANISATION.value, 0))
     except Exception:  # noqa: BLE001 - an unreadable store shows its error on the first page
         return
     if organisations > GROUP_ABOVE:
         threading.Thread(target=warm_up, args=(app,), name="warm-up", daemon=True).start()
+        app.state.store.on_change(lambda: _warm_up_later(app))
+
+
+#: seconds after the last change before a large network is warmed up again (a burst of
+#: edits or an import warms up once, after it)
+REWARM_DELAY = 5.0
+_rewarm_lock = threading.Lock()
+
+
+def _warm_up_later(app: Any) -> None:
+    """After a change the cached network is gone: build it again in the background, so the
+    next visitor of a large network does not wait for the snapshot (about 10 s at 30,000
+    organisations)."""
+    with _rewarm_lock:
+        pending = getattr(app.state, "web_rewarm", None)
+        if pending is not None:
+            pending.cancel()
+        timer = threading.Timer(REWARM_DELAY, warm_up, args=(app,))
+        timer.daemon = True
+        timer.name = "warm-up-after-change"
+        app.state.web_rewarm = timer
+        timer.start()
 
 
 def warm_up(app: Any) -> None:

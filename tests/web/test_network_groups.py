@@ -103,3 +103,35 @@ def test_grouped_pages_need_a_sign_in(grouped: Web) -> None:
     for url in ("/netzwerk", "/netzwerk/tabelle", "/netzwerk/download.html"):
         r = grouped["anonymous"].get(url, follow_redirects=False)
         assert r.status_code in (303, 401), url
+
+
+def test_a_large_network_is_built_again_in_the_background_after_a_change(
+    grouped: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change the next visitor should not wait for the snapshot of a large network:
+    a few seconds after the last change the view is rebuilt without any request."""
+    import datetime as dt
+    import time
+
+    from api.web.cache import analysis_cache
+
+    monkeypatch.setattr(network, "REWARM_DELAY", 0.05)
+    app: Any = grouped.app
+    network.start_warm_up(app)
+    store = grouped.store
+    store.create(
+        NodeLabel.ORGANISATION, {"id": "org-new", "name": "Neuer Verein", "kind": "initiative"}
+    )
+    version = store.version
+    cache = analysis_cache(_Request(app))  # type: ignore[arg-type]
+    key = (version, "cooperation_graph", dt.date.today())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and key not in cache._items:
+        time.sleep(0.05)
+    assert key in cache._items, "the changed network was not built again"
+    assert "org-new" in cache._items[key]
+
+
+class _Request:
+    def __init__(self, app: Any) -> None:
+        self.app = app
