@@ -489,6 +489,27 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
             g = g.subgraph(near).copy()
             info["narrowed"] = True
             info["full_url"] = _link(p, alle=True, fokus=p.fokus)
+    elif p.ansicht in ("projektrat", "luecken") and not p.alle and len(g) > GROUP_ABOVE:
+        # the council and gap views of a large map: the organisations they are about and
+        # their direct partners (30,000 organisations at once would be a hairball)
+        if p.ansicht == "projektrat":
+            council = _council(cache, p.day)
+            core = {o for o in council["organisations"] if o in g} if council else set()
+            info["narrowed_text"] = _(
+                "Gezeigt werden die im Projektrat vertretenen Organisationen und ihre "
+                "direkten Partner."
+            )
+        else:
+            rows = [r for r in cache.gaps(p.day)["missing"] if r["a"] in g and r["b"] in g]
+            core = {v for r in rows[:MAX_GAP_EDGES] for v in (r["a"], r["b"])}
+            info["narrowed_text"] = _(
+                "Gezeigt werden die Organisationen der vorgeschlagenen Kooperationen und "
+                "ihre direkten Partner."
+            )
+        near = core | {u for v in core for u in g.neighbors(v)}
+        g = g.subgraph(near).copy()  # nothing to show: an empty map with the hint
+        info["narrowed"] = True
+        info["full_url"] = _link(p, alle=True, ansicht=p.ansicht)
     today = dt.date.today()
     layout_store = layouts(request)
     extra_nodes: list[dict[str, Any]] = []

@@ -135,3 +135,38 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
 class _Request:
     def __init__(self, app: Any) -> None:
         self.app = app
+
+
+@pytest.mark.parametrize("view", ["projektrat", "luecken"])
+def test_council_and_gap_views_of_a_large_map_show_whom_they_are_about(
+    grouped: Web, view: str
+) -> None:
+    """Not grouped, not everything: the organisations the view is about and their partners."""
+    store = grouped.store
+    for i in range(6):  # organisations far from the council and from any suggestion
+        store.create(
+            NodeLabel.ORGANISATION,
+            {"id": f"org-far{i}", "name": f"Fern {i}", "kind": "initiative"},
+        )
+    for i in (1, 2):  # two on the same field in the same town, without a tie: a suggestion
+        store.create(
+            NodeLabel.ORGANISATION,
+            {"id": f"org-near{i}", "name": f"Nah {i}", "kind": "welfare_association"},
+        )
+        store.link(RelType.WORKS_ON, f"org-near{i}", "housing", id=f"wo-near{i}")
+        store.link(RelType.ACTIVE_IN, f"org-near{i}", "09999001", id=f"act-near{i}")
+    html = grouped["viewer"].get(f"/netzwerk?ansicht={view}").text
+    data = _data(html)
+    shown = {n["id"] for n in data["nodes"]}
+    assert not any(n.get("is_group") for n in data["nodes"])
+    assert not shown & {f"org-far{i}" for i in range(6)}
+    assert 'id="group-hint"' in html and "alle=1" in html
+    if view == "projektrat":
+        assert "im Projektrat vertretenen Organisationen" in html
+        assert "org-other" in shown  # the council's chair organisation
+    else:
+        assert "vorgeschlagenen Kooperationen" in html
+        assert {"org-near1", "org-near2"} <= shown  # the suggested pair
+        assert any(e["id"] == "gap|org-near1|org-near2" for e in data["edges"])
+    full = _data(grouped["viewer"].get(f"/netzwerk?ansicht={view}&alle=1").text)
+    assert {f"org-far{i}" for i in range(6)} <= {n["id"] for n in full["nodes"]}
