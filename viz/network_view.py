@@ -296,7 +296,10 @@ def vis_options(n: int) -> dict[str, Any]:
             "shape": "dot",
             "borderWidth": 1,
             "font": {"size": 14, "face": "sans-serif", "color": "#1A1A1A"},
-            "scaling": {"label": {"drawThreshold": 10}},
+            # a label is drawn once it would be this many pixels high: zoomed out to the
+            # whole map only the hubs are named (their labels are larger), zooming in
+            # names the rest; every name stays in the tooltip, the panel and the search
+            "scaling": {"label": {"drawThreshold": 16}},
         },
         "edges": {
             "smooth": False,
