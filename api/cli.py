@@ -26,6 +26,7 @@ from api.bootstrap import ADMIN_PASSWORD_FILE, ensure_admin, first_start, load_d
 from api.settings import Settings, open_store
 from graph_schema.errors import NetzwerkatlasError, StoreBusy
 from graph_schema.store import GraphStore
+from graph_schema.vocab import label_for
 
 app = typer.Typer(
     name="netzwerkatlas",
@@ -204,7 +205,7 @@ def _print_analysis(
     for m in brokers:
         broker_table.add_row(
             m["name"],
-            m["kind"] or "",
+            label_for(m["kind"], "en") if m["kind"] else "",
             fmt(m["betweenness"]),
             fmt(m["degree"]),
             "yes" if m["articulation_point"] else "",
