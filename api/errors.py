@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -17,7 +18,7 @@ __all__ = ["install_error_handlers"]
 log = logging.getLogger("netzwerkatlas")
 
 
-def _describe(error: dict[str, object]) -> str:
+def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(x) for x in error.get("loc", ()) if x not in ("body", "query", "path"))
     msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{loc}: {msg}" if loc else msg

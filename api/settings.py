@@ -25,20 +25,20 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     store: Literal["ladybug", "neo4j"] = "ladybug"
     host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
+    port: int = Field(default=8000, ge=1, le=65535)
     load_demo: bool = True
-    demo_size: int = Field(150, ge=60)
+    demo_size: int = Field(default=150, ge=60)
     demo_seed: int = 20240901
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
-    token_ttl_minutes: int = Field(480, ge=1, le=60 * 24 * 30)
+    token_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
     secret_key: str | None = None
     cors_origins: str = ""
     cookie_secure: bool | None = None
 
-    neo4j_uri: str = Field("bolt://localhost:7687", validation_alias=_neo4j("URI"))
-    neo4j_user: str = Field("neo4j", validation_alias=_neo4j("USER"))
-    neo4j_password: str = Field("", validation_alias=_neo4j("PASSWORD"))
-    neo4j_database: str = Field("neo4j", validation_alias=_neo4j("DATABASE"))
+    neo4j_uri: str = Field(default="bolt://localhost:7687", validation_alias=_neo4j("URI"))
+    neo4j_user: str = Field(default="neo4j", validation_alias=_neo4j("USER"))
+    neo4j_password: str = Field(default="", validation_alias=_neo4j("PASSWORD"))
+    neo4j_database: str = Field(default="neo4j", validation_alias=_neo4j("DATABASE"))
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:

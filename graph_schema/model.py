@@ -7,6 +7,7 @@ are all derived from these classes, so a property is added in exactly one place.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 import types
@@ -348,7 +349,7 @@ class RelSpec:
     """A relationship type: its model and the (from, to) label pairs it may join."""
 
     type: RelType
-    model: type[Tie]
+    model: builtins.type[Tie]  # `type` is shadowed by the field above
     endpoints: tuple[tuple[NodeLabel, NodeLabel], ...]
 
     @property

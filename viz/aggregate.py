@@ -15,7 +15,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -37,8 +37,11 @@ OTHERS = "+"
 MIN_GROUP_SIZE, MAX_GROUP_SIZE = 12.0, 60.0
 MAX_EDGE_WIDTH = 14.0
 
+V = TypeVar("V", bound=Hashable)  # a node of the graph
+K = TypeVar("K", bound=Hashable)  # a group
 
-def group_graph(g: nx.Graph, groups_of: Mapping[Hashable, Iterable[Hashable]]) -> nx.Graph:
+
+def group_graph(g: nx.Graph, groups_of: Mapping[Any, Iterable[Hashable]]) -> nx.Graph:
     """The graph of groups of ``g``.
 
     Args:
@@ -83,8 +86,8 @@ def group_graph(g: nx.Graph, groups_of: Mapping[Hashable, Iterable[Hashable]]) -
 
 
 def merge_small_groups(
-    groups_of: Mapping[Hashable, Iterable[Hashable]], keep: int
-) -> tuple[dict[Hashable, list[Hashable]], Counter[Hashable]]:
+    groups_of: Mapping[V, Iterable[K]], keep: int
+) -> tuple[dict[V, list[K | str]], Counter[K]]:
     """Keep the ``keep`` largest groups and put every member of the others into
     :data:`OTHERS`; returns the new membership and the member count of every original group.
 
@@ -93,7 +96,7 @@ def merge_small_groups(
         >>> merged, counts["y"]
         ({'a': ['x'], 'b': ['x', '+'], 'c': ['+']}, 1)
     """
-    counts: Counter[Hashable] = Counter(k for ks in groups_of.values() for k in set(ks))
+    counts: Counter[K] = Counter(k for ks in groups_of.values() for k in set(ks))
     kept = {k for k, _ in sorted(counts.items(), key=lambda e: (-e[1], str(e[0])))[:keep]}
     merged = {
         v: list(dict.fromkeys(k if k in kept else OTHERS for k in ks))

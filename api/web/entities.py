@@ -446,7 +446,7 @@ def _detail(
 ) -> dict[str, Any]:
     label = section.label
     data = _visible(store, user, node)
-    ties = []
+    ties: list[dict[str, Any]] = []
     for tie, direction, other_label, other_name in store.ties_with_names(node.id):  # type: ignore[attr-defined]
         other_id = tie.to_id if direction == "out" else tie.from_id
         props = tie.model_dump(mode="json", exclude={"id", "from_id", "to_id", "since", "until"})

@@ -9,7 +9,7 @@ the mapping :func:`api.transfer.importer.import_file` accepts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ def _spec(key: str) -> SheetSpec | None:
     return sheet_by_key(key) if key in _KEYS else None
 
 
-def choices_of(sheets: list[Mapping[str, Any]]) -> dict[str, str]:
+def choices_of(sheets: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """The form's values as the dry run shows them."""
     out: dict[str, str] = {}
     for k, s in enumerate(sheets):
@@ -51,7 +51,7 @@ def choices_of(sheets: list[Mapping[str, Any]]) -> dict[str, str]:
 
 
 def form_choices(
-    form: Mapping[str, Any], sheets: list[Mapping[str, Any]], _: Callable[[str], str]
+    form: Mapping[str, Any], sheets: Sequence[Mapping[str, Any]], _: Callable[[str], str]
 ) -> dict[str, str]:
     """The choices sent with the form, checked against the sheets of the kept dry run."""
     out: dict[str, str] = {}
@@ -84,7 +84,7 @@ def form_choices(
 
 def check_choices(
     choices: Mapping[str, str],
-    sheets: list[Mapping[str, Any]],
+    sheets: Sequence[Mapping[str, Any]],
     _: Callable[[str], str],
     field_label: Callable[[SheetSpec, str], str],
 ) -> None:
@@ -117,7 +117,7 @@ def check_choices(
             seen[prop] = header
 
 
-def mapping_of(choices: Mapping[str, str], sheets: list[Mapping[str, Any]]) -> dict[str, Any]:
+def mapping_of(choices: Mapping[str, str], sheets: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The import mapping the choices mean.
 
     A sheet whose entity is unchanged gets its columns as chosen (and its header row); a
@@ -168,7 +168,7 @@ def field_label(spec: SheetSpec, prop: str, _: Callable[[str], str]) -> str:
 
 
 def sheet_forms(
-    sheets: list[Mapping[str, Any]], choices: Mapping[str, str], _: Callable[[str], str]
+    sheets: Sequence[Mapping[str, Any]], choices: Mapping[str, str], _: Callable[[str], str]
 ) -> list[SheetForm]:
     """The form's sheets with the given choices selected."""
     out = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -474,7 +475,7 @@ class GraphStore:
         target_group: str | None = None,
         filters: Mapping[str, Any] | None = None,
         as_of: dt.date | None = None,
-    ) -> tuple[list[str], dict[str, Any]]:
+    ) -> tuple[builtins.list[str], dict[str, Any]]:
         model = NODE_MODELS[label]
         kinds = property_kinds(model)
         where: list[str] = []
@@ -524,7 +525,7 @@ class GraphStore:
             )
         return where, params
 
-    def area_with_parts(self, area_id: str) -> list[str]:
+    def area_with_parts(self, area_id: str) -> builtins.list[str]:
         """The area's id and the ids of every area inside it (PART_OF, transitively)."""
         rows = self.backend.run(Q.part_of_descendants(), {"id": area_id})
         return [area_id, *sorted(r["id"] for r in rows)]
@@ -542,7 +543,9 @@ class GraphStore:
 
     # ------------------------------------------------------------------ ties
 
-    def _combos(self, rel: RelType | None = None) -> list[tuple[RelType, NodeLabel, NodeLabel]]:
+    def _combos(
+        self, rel: RelType | None = None
+    ) -> builtins.list[tuple[RelType, NodeLabel, NodeLabel]]:
         specs = [REL_SPECS[rel]] if rel else list(REL_SPECS.values())
         return [(s.type, a, b) for s in specs for a, b in s.endpoints]
 
@@ -681,7 +684,7 @@ class GraphStore:
         to_id: str | None = None,
         node_id: str | None = None,
         as_of: dt.date | None = None,
-    ) -> list[Tie]:
+    ) -> builtins.list[Tie]:
         """Ties filtered by type, ends (``node_id``: either end) and validity date."""
         rel = RelType(rel_type) if rel_type else None
         where: list[str] = []
@@ -712,7 +715,7 @@ class GraphStore:
             rows, present, nulls = _rows(batch, props, extra=("from_id", "to_id"))
             tx.run(Q.upsert_ties(rel, pair[0], pair[1], present, nulls), {"rows": rows})
 
-    def ties_with_names(self, node_id: str) -> list[tuple[Tie, str, str, str | None]]:
+    def ties_with_names(self, node_id: str) -> builtins.list[tuple[Tie, str, str, str | None]]:
         """Every tie of a node with the other end: (tie, direction, other label, other name)."""
         _check_id(node_id)
         result: list[tuple[Tie, str, str, str | None]] = []
@@ -763,14 +766,14 @@ class GraphStore:
                 written[label] = len(items)
                 if progress:
                     progress(len(items))
-            for rel, items in by_type.items():
+            for rel, rel_ties in by_type.items():
                 spec = REL_SPECS[rel]
-                groups = self._group_by_endpoints(tx, spec.type, items, label_of)
+                groups = self._group_by_endpoints(tx, spec.type, rel_ties, label_of)
                 for pair, group in groups.items():
                     self._write_ties(tx, rel, pair, group)
-                written[rel] = len(items)
+                written[rel] = len(rel_ties)
                 if progress:
-                    progress(len(items))
+                    progress(len(rel_ties))
             self.audit.record(
                 tx,
                 username=actor,
@@ -784,8 +787,8 @@ class GraphStore:
         return written
 
     def _group_by_endpoints(
-        self, tx: Runner, rel: RelType, ties: list[Tie], label_of: dict[str, NodeLabel]
-    ) -> dict[tuple[NodeLabel, NodeLabel], list[Tie]]:
+        self, tx: Runner, rel: RelType, ties: builtins.list[Tie], label_of: dict[str, NodeLabel]
+    ) -> dict[tuple[NodeLabel, NodeLabel], builtins.list[Tie]]:
         spec = REL_SPECS[rel]
         unknown = sorted({i for t in ties for i in (t.from_id, t.to_id) if i not in label_of})
         allowed = [*spec.from_labels, *(x for x in spec.to_labels if x not in spec.from_labels)]
@@ -838,14 +841,13 @@ class GraphStore:
         for label in NodeLabel:
             if label not in wanted and not (filtered and label == NodeLabel.ORGANISATION):
                 continue
+            org = label == NodeLabel.ORGANISATION
             where, params = self._node_filters(
                 label,
                 as_of=day,
-                **(
-                    {"area": area, "field": field, "kind": kind}
-                    if label == NodeLabel.ORGANISATION
-                    else {}
-                ),
+                area=area if org else None,
+                field=field if org else None,
+                kind=kind if org else None,
             )
             params["as_of"] = day
             query = Q.list_nodes(label, where, None, paged=False)
@@ -871,7 +873,7 @@ class GraphStore:
         return Snapshot(day, kept, ties)
 
     @staticmethod
-    def _follow_organisations(nodes: dict[str, Node], ties: list[Tie]) -> dict[str, Node]:
+    def _follow_organisations(nodes: dict[str, Node], ties: builtins.list[Tie]) -> dict[str, Node]:
         orgs = {i for i, n in nodes.items() if n.label == NodeLabel.ORGANISATION}
         offers = {t.to_id for t in ties if t.type == RelType.PROVIDES and t.from_id in orgs}
         people = {t.from_id for t in ties if t.type == RelType.REPRESENTS and t.to_id in orgs}
