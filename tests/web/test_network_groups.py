@@ -116,6 +116,7 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
     from api.web.cache import analysis_cache
 
     monkeypatch.setattr(network, "REWARM_DELAY", 0.05)
+    monkeypatch.setattr(network, "WARM_ABOVE", 1)
     app: Any = grouped.app
     network.start_warm_up(app)
     store = grouped.store
