@@ -418,8 +418,8 @@ def write_results(rows: list[Row]) -> str:
                 "`betweenness` (ratio 1 by construction) and takes minutes (measured "
                 "earlier on this machine: 89 s unweighted, 505 s weighted), beyond the "
                 "bench's five-minute budget; `--exact-large` times it. In the service the "
-                "exact figures are computed in a background thread after a change "
-                "(`GET /api/analysis/status`)."
+                "exact figures are computed in the background after a change, in chunks "
+                "of sources sent to the worker process (`GET /api/analysis/status`)."
             )
     text = "\n".join(lines) + "\n"
     write_section(TITLE, text)
