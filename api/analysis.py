@@ -372,7 +372,7 @@ def _chunk(view: IGraphView, weight: str | None, sources: range) -> list[float]:
     if future is not None:
         try:
             return [float(x) for x in future.result()[weight]]
-        except (_pool.BrokenProcessPool, OSError):
+        except Exception:  # noqa: BLE001 - a lost or failed worker: computed here instead
             pass
     return [
         float(x) for x in view.graph.betweenness(directed=False, weights=weight, sources=sources)

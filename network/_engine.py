@@ -164,8 +164,6 @@ class BetweennessJob:
 
     def result(self) -> dict[str | None, list[float]]:
         """The normalised betweenness per weighting, in vertex order (NetworkX's scale)."""
-        from network import _pool
-
         n = self.view.n
         if n <= 2 or self.count == 0:
             return {w: [0.0] * n for w in self.weights}
@@ -181,7 +179,7 @@ class BetweennessJob:
         if self.future is not None:
             try:
                 theirs = self.future.result()
-            except (_pool.BrokenProcessPool, OSError):
+            except Exception:  # a lost or failed worker: its share is computed here
                 theirs = _part(
                     n, self.view.edges, self.values, self.theirs, self.weights, self.estimate
                 )

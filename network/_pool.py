@@ -12,6 +12,7 @@ killed), :func:`submit` gives None and the caller computes in its own process.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import threading
@@ -27,6 +28,7 @@ ENV = "NETZWERKATLAS_ANALYSIS_PROCESSES"
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_unavailable = False
 
 
 def workers() -> int:
@@ -51,11 +53,19 @@ def _get() -> ProcessPoolExecutor | None:
     count = workers()
     if count == 0:
         return None
+    global _unavailable
     with _lock:
-        if _pool is None:
-            ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["network._engine"])
-            _pool = ProcessPoolExecutor(max_workers=count, mp_context=ctx)
+        if _pool is None and not _unavailable:
+            try:
+                ctx = mp.get_context("forkserver")
+                ctx.set_forkserver_preload(["network._engine"])
+                _pool = ProcessPoolExecutor(max_workers=count, mp_context=ctx)
+            except (OSError, ValueError, ImportError, NotImplementedError) as e:
+                # e.g. no POSIX semaphores in a restricted container: one process it is
+                _unavailable = True
+                logging.getLogger(__name__).warning(
+                    "analysis worker process unavailable (%s): computing in one process", e
+                )
         return _pool
 
 
@@ -74,7 +84,7 @@ def submit(fn: Callable[..., T], *args: Any) -> Future[T] | None:
         return None
     try:
         return pool.submit(fn, *args)
-    except (BrokenProcessPool, RuntimeError):
+    except (BrokenProcessPool, RuntimeError, OSError):
         _drop(pool)
         return None
 

@@ -421,3 +421,26 @@ def test_actor_metrics_agree_with_igraph_and_networkx_on_1000_generated_nodes() 
     assert [rows[v]["eigenvector"] for v in order] == pytest.approx(
         [ev[v] for v in order], abs=1e-4
     )
+
+
+def test_a_failed_worker_share_is_computed_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lost or failed worker process costs time, never the result."""
+    from concurrent.futures import Future
+
+    from network import _engine, _pool
+    from network._engine import BetweennessJob
+
+    def failing(*args: object) -> Future[object]:
+        future: Future[object] = Future()
+        future.set_exception(_pool.BrokenProcessPool("the worker died"))
+        return future
+
+    monkeypatch.setattr(_pool, "submit", failing)
+    monkeypatch.setattr(_engine, "PARALLEL_MIN_WORK", 1)
+    g = random_weighted_graph(120, 300, seed=4)
+    view = IGraphView(g, ("distance",))
+    job = BetweennessJob(view, (None, "distance"), None)
+    assert job.future is not None and job.theirs
+    values = job.result()
+    reference = nx.betweenness_centrality(g, weight="distance")
+    assert values["distance"] == pytest.approx([reference[v] for v in view.nodes], abs=1e-12)
