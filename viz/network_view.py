@@ -64,6 +64,8 @@ OTHER_COLOUR = "#C8C8C8"
 FADED_COLOUR = "#DDDDDD"
 GAP_COLOUR = "#E4572E"
 MIN_SIZE, MAX_SIZE = 8.0, 40.0
+#: label sizes: most names are drawn once zoomed in, the hubs' already on the whole map
+SMALL_FONT, HUB_FONT, HUB_FONT_MAX = 12, 24, 34
 #: above this many nodes the browser hides ties while dragging or zooming
 LARGE = 1000
 
@@ -215,7 +217,7 @@ def build_view(
             "url": node_url + str(v),
         }
         # bigger nodes get bigger labels: zoomed out, only the hubs are named
-        node["font"] = {"size": round(11 + node["size"] * 0.5)}
+        node["font"] = {"size": SMALL_FONT}
         if strong is not None:
             if v in strong:
                 node["borderWidth"] = 4
@@ -226,6 +228,16 @@ def build_view(
                 node["color"] = {"background": FADED_COLOUR, "border": "#BBBBBB"}
                 node["font"] = {**node["font"], "color": "#767676"}
         nodes.append(node)
+    # the names of the largest fifth are large enough to be drawn on the whole map, the
+    # others appear when zooming in (vis-network's drawThreshold, see vis_options)
+    ranked_sizes = sorted((n["size"] for n in nodes), reverse=True)
+    if ranked_sizes:
+        hub = ranked_sizes[max(0, len(ranked_sizes) // 5 - 1)]
+        spread = (ranked_sizes[0] - hub) or 1.0
+        for n in nodes:
+            if n["size"] >= hub and n["size"] > ranked_sizes[-1]:
+                big = HUB_FONT + (HUB_FONT_MAX - HUB_FONT) * (n["size"] - hub) / spread
+                n["font"] = {**n["font"], "size": round(big)}
     if len(nodes) > LARGE:
         # thousands of overlapping names are unreadable and slow to draw: name the largest
         # nodes; every node keeps its name in the tooltip, the panel and the search
@@ -299,7 +311,7 @@ def vis_options(n: int) -> dict[str, Any]:
             # a label is drawn once it would be this many pixels high: zoomed out to the
             # whole map only the hubs are named (their labels are larger), zooming in
             # names the rest; every name stays in the tooltip, the panel and the search
-            "scaling": {"label": {"drawThreshold": 16}},
+            "scaling": {"label": {"drawThreshold": 14}},
         },
         "edges": {
             "smooth": False,
