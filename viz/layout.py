@@ -33,6 +33,9 @@ Position = tuple[float, float]
 
 #: distance between neighbours in the layout's units (vis-network pixels at zoom 1)
 EDGE_LENGTH = 90.0
+#: version of :func:`compute_layout`: stored layouts of an earlier one are computed anew
+#: unless an editor has arranged them (2: core spread and nearest-neighbour spacing)
+ALGORITHM = 2
 #: typical distance from a node to its nearest neighbour, at least (vis-network units)
 SPACING = 60.0
 #: share of new nodes up to which a stored layout is extended instead of recomputed
@@ -230,6 +233,7 @@ class StoredLayout:
     edited: bool = False
     computed_seconds: float = 0.0
     updated_at: str = ""
+    algorithm: int = 1
 
 
 class LayoutStore:
@@ -267,6 +271,7 @@ class LayoutStore:
                     edited=bool(raw.get("edited")),
                     computed_seconds=float(raw.get("computed_seconds", 0.0)),
                     updated_at=str(raw.get("updated_at", "")),
+                    algorithm=int(raw.get("algorithm", 1)),
                 )
             except (OSError, ValueError, KeyError, TypeError):
                 return None  # a damaged file is computed anew
@@ -287,6 +292,7 @@ class LayoutStore:
                         "edited": layout.edited,
                         "computed_seconds": layout.computed_seconds,
                         "updated_at": layout.updated_at,
+                        "algorithm": layout.algorithm,
                     },
                     separators=(",", ":"),
                 )
@@ -304,6 +310,8 @@ class LayoutStore:
         """
         with self._lock:
             stored = self.get(key)
+            if stored and not stored.edited and stored.algorithm != ALGORITHM:
+                stored = None  # computed by an earlier layout algorithm: computed anew
             known = stored.positions if stored else {}
             missing = [v for v in g if str(v) not in known]
             started = time.perf_counter()
@@ -322,6 +330,7 @@ class LayoutStore:
                     key=key,
                     positions={**known, **{str(k): v for k, v in positions.items()}},
                     computed_seconds=round(time.perf_counter() - started, 3),
+                    algorithm=ALGORITHM,
                 )
                 self.save(stored)
                 source = "computed"

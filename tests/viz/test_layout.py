@@ -71,3 +71,27 @@ def test_a_damaged_file_is_computed_anew(tmp_path: Path) -> None:
     fresh = LayoutStore(tmp_path)
     _, info = fresh.positions_for("k", g)
     assert info["source"] == "computed"
+
+
+def test_a_layout_of_an_earlier_algorithm_is_computed_anew_unless_arranged(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    g = nx.connected_watts_strogatz_graph(40, 4, 0.2, seed=1)
+    store = LayoutStore(tmp_path)
+    store.positions_for("cooperation", g)
+    store.positions_for("ego|x|1", g)
+    for path in tmp_path.glob("*.json"):  # as an earlier version wrote them
+        raw = json.loads(path.read_text())
+        del raw["algorithm"]
+        raw["positions"] = {k: [1.0, 2.0] for k in raw["positions"]}
+        path.write_text(json.dumps(raw))
+    fresh = LayoutStore(tmp_path)
+    fresh.save_positions("ego|x|1", {"0": (5.0, 5.0)})  # an editor arranged this one
+    computed, info = fresh.positions_for("cooperation", g)
+    assert info["source"] == "computed" and computed[1] != (1.0, 2.0)
+    kept, info = fresh.positions_for("ego|x|1", g)
+    assert info["source"] == "stored" and kept[0] == (5.0, 5.0) and kept[1] == (1.0, 2.0)
+    _, info = LayoutStore(tmp_path).positions_for("cooperation", g)
+    assert info["source"] == "stored"
