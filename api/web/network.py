@@ -199,7 +199,7 @@ def _filtered(request: Request, cache: AnalysisCache, p: ViewParams) -> nx.Graph
 
 
 def _metric(g: nx.Graph, name: str) -> dict[Any, float | None] | None:
-    from network.actors import betweenness, eigenvector
+    from network.actors import betweenness, eigenvector, pagerank
 
     if name == "keine" or g.number_of_nodes() == 0:
         return None
@@ -209,9 +209,7 @@ def _metric(g: nx.Graph, name: str) -> dict[Any, float | None] | None:
         k = 256 if g.number_of_nodes() > 5000 else None
         return dict(betweenness(g, k=k))
     if name == "pagerank":
-        if g.number_of_edges() == 0:
-            return dict.fromkeys(g, 1.0 / g.number_of_nodes())
-        return dict(nx.pagerank(g, weight="weight"))
+        return dict(pagerank(g, "weight"))
     return dict(eigenvector(g, "weight"))
 
 

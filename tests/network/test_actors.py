@@ -18,6 +18,7 @@ from network.actors import (
     constraint,
     effective_size,
     eigenvector,
+    pagerank,
 )
 from tests.network.helpers import random_weighted_graph, with_kinds
 
@@ -291,6 +292,27 @@ def test_structural_holes_equal_networkx(n: int, density: float, seed: int, weig
     nodes = list(g)
     assert close(constraint(g, weight), nx.constraint(g, nodes, weight=weight))
     assert close(effective_size(g, weight), nx.effective_size(g, nodes, weight=weight))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=30),
+    density=st.floats(min_value=0.0, max_value=1.0),
+    seed=st.integers(min_value=0, max_value=10_000),
+    weighted=st.booleans(),
+)
+def test_pagerank_and_adjacency_equal_networkx(
+    n: int, density: float, seed: int, weighted: bool
+) -> None:
+    """The matrices built from the igraph copy are NetworkX's, and so is PageRank on
+    them, isolates (dangling organisations) included."""
+    g = random_weighted_graph(n, int(density * n * (n - 1) / 4), seed)
+    g.add_nodes_from(range(n, n + seed % 3))  # isolates at the end
+    weight = "weight" if weighted else None
+    view = IGraphView(g, ("weight",))
+    expected = nx.to_scipy_sparse_array(g, nodelist=view.nodes, weight=weight, dtype=float)
+    assert (view.adjacency(weight) != expected).nnz == 0
+    assert close(pagerank(g, weight), nx.pagerank(g, weight=weight), tol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)
