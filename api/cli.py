@@ -278,12 +278,17 @@ def serve(
             f"organisations: http://{settings.host}:{settings.port}/",
             soft_wrap=True,
         )
-        uvicorn.run(
-            create_app(settings, store=store),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-        )
+        try:
+            uvicorn.run(
+                create_app(settings, store=store),
+                host=settings.host,
+                port=settings.port,
+                log_level=settings.log_level,
+            )
+        finally:
+            from network import _pool
+
+            _pool.shutdown()  # the analysis worker ends with the app
 
 
 @app.command("import")

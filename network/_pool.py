@@ -15,7 +15,9 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import select
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,6 +44,34 @@ def workers() -> int:
     return 1 if (os.cpu_count() or 1) > 1 else 0
 
 
+def _exit_with(parent: int) -> None:
+    """Worker initializer: end this worker when ``parent`` (the process that made the pool)
+    ends without stopping it, e.g. killed. Each worker holds the fork server's lifeline,
+    so a worker left behind would also keep the fork server and the resource tracker
+    alive; with it gone they end as well."""
+
+    def wait() -> None:
+        try:
+            fd = os.pidfd_open(parent)  # Linux: readable once the process has ended
+            select.select([fd], [], [])
+        except (AttributeError, OSError):  # elsewhere: look every two seconds
+            while _alive(parent):
+                time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=wait, name="parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _ready() -> bool:
     import network._engine  # noqa: F401  (igraph, numpy and scipy loaded once per worker)
 
@@ -59,7 +89,12 @@ def _get() -> ProcessPoolExecutor | None:
             try:
                 ctx = mp.get_context("forkserver")
                 ctx.set_forkserver_preload(["network._engine"])
-                _pool = ProcessPoolExecutor(max_workers=count, mp_context=ctx)
+                _pool = ProcessPoolExecutor(
+                    max_workers=count,
+                    mp_context=ctx,
+                    initializer=_exit_with,
+                    initargs=(os.getpid(),),
+                )
             except (OSError, ValueError, ImportError, NotImplementedError) as e:
                 # e.g. no POSIX semaphores in a restricted container: one process it is
                 _unavailable = True
