@@ -32,7 +32,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from network._engine import BetweennessJob, IGraphView, core_number, sample_indices
+from network._engine import BetweennessJob, IGraphView, sample_indices
 from network._engine import betweenness as _betweenness
 from network._engine import closeness as _closeness
 from network._snapshot import gc_paused
@@ -146,12 +146,13 @@ def constraint(g: nx.Graph, weight: str | None = "weight") -> dict[Hashable, flo
     """
     if g.number_of_nodes() == 0:
         return {}
-    return _constraint(IGraphView(g, (weight,) if weight else ()), weight)
+    view = _view(g, weight)
+    return dict(zip(view.nodes, _constraint(view, weight), strict=True))
 
 
-def _constraint(view: IGraphView, weight: str | None) -> dict[Hashable, float | None]:
-    values = view.graph.constraint(weights=weight)
-    return {v: None if math.isnan(c) else float(c) for v, c in zip(view.nodes, values, strict=True)}
+def _constraint(view: IGraphView, weight: str | None) -> list[float | None]:
+    """In vertex order (as the other ``_`` functions here, for :func:`actor_metrics`)."""
+    return [None if math.isnan(c) else float(c) for c in view.graph.constraint(weights=weight)]
 
 
 def effective_size(g: nx.Graph, weight: str | None = "weight") -> dict[Hashable, float | None]:
@@ -176,10 +177,11 @@ def effective_size(g: nx.Graph, weight: str | None = "weight") -> dict[Hashable,
         >>> {v: round(e, 3) for v, e in effective_size(g, weight=None).items()}
         {'hub': 2.333, 'a': 1.0, 'b': 1.0, 'c': 1.0}
     """
-    return _effective_size(_view(g, weight), weight)
+    view = _view(g, weight)
+    return dict(zip(view.nodes, _effective_size(view, weight), strict=True))
 
 
-def _effective_size(view: IGraphView, weight: str | None) -> dict[Hashable, float | None]:
+def _effective_size(view: IGraphView, weight: str | None) -> list[float | None]:
     a, b = view.adjacency(weight), view.adjacency(None)
     strength = np.asarray(a.sum(axis=1)).ravel()
     top = np.asarray(a.max(axis=1).todense()).ravel() if a.shape[0] else np.zeros(0)
@@ -187,10 +189,10 @@ def _effective_size(view: IGraphView, weight: str | None) -> dict[Hashable, floa
     m = _row_scaled(a, top)
     redundancy = np.asarray(p.multiply(b @ m).sum(axis=1)).ravel()
     degree = np.diff(b.indptr)
-    return {
-        v: float(degree[i] - redundancy[i]) if degree[i] > 0 and strength[i] > 0 else None
-        for i, v in enumerate(view.nodes)
-    }
+    return [
+        float(degree[i] - redundancy[i]) if degree[i] > 0 and strength[i] > 0 else None
+        for i in range(view.n)
+    ]
 
 
 def eigenvector(
@@ -217,18 +219,18 @@ def eigenvector(
         >>> {v: round(x, 3) for v, x in eigenvector(nx.path_graph(3)).items()}
         {0: 0.5, 1: 0.707, 2: 0.5}
     """
-    return _eigenvector(_view(g, weight), weight, max_iter=max_iter, tol=tol)
+    view = _view(g, weight)
+    return dict(
+        zip(view.nodes, _eigenvector(view, weight, max_iter=max_iter, tol=tol), strict=True)
+    )
 
 
 def _eigenvector(
     view: IGraphView, weight: str | None, *, max_iter: int = 1000, tol: float = 1e-6
-) -> dict[Hashable, float | None]:
-    nodes, a = view.nodes, view.adjacency(weight)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    if a.nnz == 0:
-        return dict.fromkeys(nodes)
+) -> list[float | None]:
+    n, a = view.n, view.adjacency(weight)
+    if n == 0 or a.nnz == 0:
+        return [None] * n
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         last = x
@@ -236,8 +238,8 @@ def _eigenvector(
         norm = float(np.linalg.norm(x)) or 1.0
         x = x / norm
         if float(np.abs(x - last).sum()) < n * tol:
-            return {v: float(x[i]) for i, v in enumerate(nodes)}
-    return dict.fromkeys(nodes)
+            return [float(v) for v in x]
+    return [None] * n
 
 
 def pagerank(
@@ -263,15 +265,16 @@ def pagerank(
         >>> {v: round(x, 3) for v, x in pagerank(nx.path_graph(3)).items()}
         {0: 0.257, 1: 0.486, 2: 0.257}
     """
-    return _pagerank(_view(g, weight), weight, alpha=alpha, tol=tol)
+    view = _view(g, weight)
+    return dict(zip(view.nodes, _pagerank(view, weight, alpha=alpha, tol=tol), strict=True))
 
 
 def _pagerank(
     view: IGraphView, weight: str | None, *, alpha: float = 0.85, tol: float = 1e-6
-) -> dict[Hashable, float]:
+) -> list[float]:
     n = view.n
     if n == 0:
-        return {}
+        return []
     a = view.adjacency(weight)
     strength = np.asarray(a.sum(axis=1)).ravel()
     p = _row_scaled(a, strength)  # each organisation's ties as shares of its strength
@@ -282,7 +285,7 @@ def _pagerank(
         last = x
         x = alpha * (last @ p + last[dangling].sum() * teleport) + (1 - alpha) * teleport
         if float(np.abs(x - last).sum()) < n * tol:
-            return {v: float(x[i]) for i, v in enumerate(view.nodes)}
+            return [float(v) for v in x]
     raise nx.PowerIterationFailedConvergence(100)
 
 
@@ -390,42 +393,43 @@ def actor_metrics(
     sources = sample_indices(n, samples, seed) if estimated else None
     # betweenness first: on a large graph part of it runs in a worker process meanwhile
     job = BetweennessJob(view, (None, "distance"), sources)
-    cl = dict(zip(view.nodes, _closeness(view, samples if estimated else None, seed), strict=True))
+    # every figure in vertex order (view.nodes), read below by index
+    cl = _closeness(view, samples if estimated else None, seed)
     pr = _pagerank(view, "weight")
     ev = _eigenvector(view, "weight")
-    core = core_number(view)
+    core = view.graph.coreness()
     # igraph's local transitivity is NetworkX's unweighted clustering (0 below two
     # partners); both are in C there (NetworkX: 0.6 s and 0.9 s at 30,000 organisations)
-    clus = dict(zip(view.nodes, view.graph.transitivity_local_undirected(mode="zero"), strict=True))
+    clus = view.graph.transitivity_local_undirected(mode="zero")
     cons = _constraint(view, "weight")
     esize = _effective_size(view, "weight")
-    cut = {view.nodes[i] for i in view.graph.articulation_points()}
+    cut = set(view.graph.articulation_points())
     # as NetworkX counts them (a loop twice), without its per-node degree views
-    deg = dict(zip(view.nodes, view.graph.degree(), strict=True))
-    wdeg = dict(zip(view.nodes, view.graph.strength(weights="weight"), strict=True))
+    deg = view.graph.degree()
+    wdeg = view.graph.strength(weights="weight")
     both = job.result()
-    bt = dict(zip(view.nodes, both[None], strict=True))
-    btw = dict(zip(view.nodes, both["distance"], strict=True))
+    bt, btw = both[None], both["distance"]
     rows = []
-    for v in sorted(g, key=str):
+    for i in sorted(range(n), key=lambda i: str(view.nodes[i])):
+        v = view.nodes[i]
         attrs = g.nodes[v]
         rows.append(
             {
                 "id": v,
                 "name": attrs.get("name"),
                 "kind": attrs.get("kind"),
-                "degree": int(deg[v]),
-                "weighted_degree": _number(wdeg[v]),
-                "betweenness": bt[v],
-                "betweenness_weighted": btw[v],
-                "closeness": cl[v],
-                "pagerank": float(pr[v]),
-                "eigenvector": ev[v],
-                "core_number": int(core[v]),
-                "clustering": float(clus[v]),
-                "constraint": cons[v],
-                "effective_size": esize[v],
-                "articulation_point": v in cut,
+                "degree": int(deg[i]),
+                "weighted_degree": _number(wdeg[i]),
+                "betweenness": bt[i],
+                "betweenness_weighted": btw[i],
+                "closeness": cl[i],
+                "pagerank": pr[i],
+                "eigenvector": ev[i],
+                "core_number": int(core[i]),
+                "clustering": float(clus[i]),
+                "constraint": cons[i],
+                "effective_size": esize[i],
+                "articulation_point": i in cut,
                 "estimated": estimated,
             }
         )
