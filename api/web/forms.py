@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from api.model_errors import message_for
 from api.web.i18n import N_
 from api.web.labels import PROPERTIES, choices_for
 from graph_schema.model import NODE_MODELS, NodeLabel, PropKind, property_kinds
@@ -106,27 +107,6 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _message(error: Mapping[str, Any], _: Callable[[str], str]) -> str:
-    kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
-    if kind in ("missing", "string_too_short"):
-        return _("Bitte ausfüllen.")
-    if kind == "string_too_long":
-        return _("Höchstens %(n)s Zeichen.") % {"n": ctx.get("max_length", "?")}
-    if kind == "enum" or kind == "literal_error":
-        return _("Bitte einen Eintrag aus der Liste wählen.")
-    if kind == "greater_than_equal":
-        return _("Mindestens %(n)s.") % {"n": ctx.get("ge", "?")}
-    if kind == "less_than_equal":
-        return _("Höchstens %(n)s.") % {"n": ctx.get("le", "?")}
-    if kind == "string_pattern_mismatch":
-        return _(
-            "Nur Buchstaben, Ziffern, '-', '_', '.' und ':' (höchstens 100), "
-            "beginnend mit Buchstabe oder Ziffer."
-        )
-    return _("Ungültiger Wert.")
-
-
 def parse_form(
     label: NodeLabel,
     raw: Mapping[str, str],
@@ -173,7 +153,7 @@ def parse_form(
             loc = [str(x) for x in err.get("loc", ())]
             name = loc[0] if loc else ""
             if name in kinds and name not in errors:
-                errors[name] = _message(err, _)
+                errors[name] = message_for(err).render(_)
             elif not loc:
                 msg = str(err.get("msg", ""))
                 if "ends_on" in msg:
