@@ -20,6 +20,11 @@ How a file becomes changes:
    in one transaction (:meth:`GraphStore.bulk_upsert` plus one history entry per changed
    entry): all rows or none. An import never deletes: rows missing from the file leave
    their entries alone, and an empty cell clears the value only where the column exists.
+
+Every message (a row's problems and warnings, a sheet's note, the summary, a refused mapping)
+is an :class:`api.i18n.Text`: German, translated where it is shown. The API and the CLI give
+it in English (``Problem.message``, ``SheetMapping.note``, :meth:`ImportReport.summary`); the
+web UI renders ``Problem.text`` and the others in the user's language.
 """
 
 from __future__ import annotations
@@ -27,18 +32,21 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
 from rapidfuzz import process
 
+from api.i18n import N_, NP_, Text
+from api.model_errors import message_for
 from api.transfer import duplicates
 from api.transfer.columns import SHEETS, Column, ColumnKind, SheetSpec, norm, sheet_by_key
-from api.transfer.reader import Table, as_text, cell_name, is_blank, read_tables
+from api.transfer.reader import InvalidFile, Table, as_text, cell_name, is_blank, read_tables
 from api.transfer.values import (
     CellError,
     comma_parts,
+    did_you_mean,
     name_key,
     parse_date,
     parse_int,
@@ -67,17 +75,29 @@ HEADER_SCAN = 10
 STATUSES = ("created", "updated", "unchanged", "rejected", "skipped")
 
 
-#: the German word for an entry of each label, for messages
+#: the word for an entry of each label, for messages (in English "organisation", ...)
 WORD = {
-    NodeLabel.ORGANISATION: "organisation",
-    NodeLabel.PERSON: "person",
-    NodeLabel.BODY: "body (Gremium)",
-    NodeLabel.OFFER: "offer",
-    NodeLabel.AREA: "area",
-    NodeLabel.FIELD: "field of action",
-    NodeLabel.TARGET_GROUP: "target group",
-    NodeLabel.EVENT: "event",
+    label: Text(word, context="Importmeldung")
+    for label, word in {
+        NodeLabel.ORGANISATION: NP_("Importmeldung", "Organisation"),
+        NodeLabel.PERSON: NP_("Importmeldung", "Person"),
+        NodeLabel.BODY: NP_("Importmeldung", "Gremium"),
+        NodeLabel.OFFER: NP_("Importmeldung", "Angebot"),
+        NodeLabel.AREA: NP_("Importmeldung", "Gebiet"),
+        NodeLabel.FIELD: NP_("Importmeldung", "Handlungsfeld"),
+        NodeLabel.TARGET_GROUP: NP_("Importmeldung", "Zielgruppe"),
+        NodeLabel.EVENT: NP_("Importmeldung", "Veranstaltung"),
+    }.items()
 }
+
+
+def _words(labels: tuple[NodeLabel, ...]) -> Text:
+    """The words of ``labels`` joined with "or"."""
+    text = WORD[labels[0]]
+    for label in labels[1:]:
+        text = Text(N_("%(a)s oder %(b)s"), {"a": text, "b": WORD[label]})
+    return text
+
 
 #: extra names an entry is found by, besides its display name and id
 _ALSO_NAMED = {
@@ -96,7 +116,16 @@ class Problem:
 
     column: str | None
     cell: str | None
-    message: str
+    text: Text
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return str(self.text)
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the API gives it (the message in English)."""
+        return {"column": self.column, "cell": self.cell, "message": self.message}
 
 
 @dataclass
@@ -113,9 +142,23 @@ class RowOutcome:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def reject(self, column: str | None, cell: str | None, message: str) -> None:
+    def reject(self, column: str | None, cell: str | None, text: Text) -> None:
         self.status = "rejected"
-        self.problems.append(Problem(column, cell, message))
+        self.problems.append(Problem(column, cell, text))
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the API gives it (messages in English)."""
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "entity": self.entity,
+            "status": self.status,
+            "id": self.id,
+            "name": self.name,
+            "changes": [dict(c) for c in self.changes],
+            "problems": [p.as_dict() for p in self.problems],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
 
 
 @dataclass
@@ -126,11 +169,30 @@ class SheetMapping:
     entity: str | None
     header_row: int | None
     columns: dict[str, str | None] = field(default_factory=dict)
-    note: str | None = None
+    #: why the sheet is not imported
+    note_text: Text | None = None
     #: the mapping left this sheet out
     skipped: bool = False
     #: the entity a sheet that could not be read was tried as (its name or the mapping's)
     tried: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """Why the sheet is not imported, in English."""
+        return str(self.note_text) if self.note_text is not None else None
+
+    def as_dict(self, _: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """As the API gives it; the note rendered with ``_`` if given, else in English."""
+        note = self.note_text.render(_) if _ and self.note_text is not None else self.note
+        return {
+            "sheet": self.sheet,
+            "entity": self.entity,
+            "header_row": self.header_row,
+            "columns": dict(self.columns),
+            "note": note,
+            "skipped": self.skipped,
+            "tried": self.tried,
+        }
 
 
 @dataclass
@@ -171,21 +233,36 @@ class ImportReport:
                 sheets[s.sheet] = {"entity": None}
         return {"sheets": sheets}
 
-    def summary(self) -> str:
+    @property
+    def summary_text(self) -> Text:
+        """What happened and the count of each outcome."""
         c = self.counts
         if self.dry_run:
-            what = "Dry run"
+            what = Text(N_("Probelauf"))
         elif self.applied:
-            what = "Imported"
+            what = Text(N_("Importiert"))
         else:
-            what = "Not imported" if c["rejected"] else "Nothing to change"
-        text = (
-            f"{what}: {c['created']} created, {c['updated']} updated, "
-            f"{c['unchanged']} unchanged, {c['rejected']} rejected, {c['skipped']} skipped"
+            what = Text(N_("Nicht importiert") if c["rejected"] else N_("Nichts zu ändern"))
+        counts = Text(
+            N_(
+                "%(created)s angelegt, %(updated)s geändert, %(unchanged)s unverändert, "
+                "%(rejected)s abgelehnt, %(skipped)s übersprungen"
+            ),
+            c,
         )
         if c["rejected"] and not self.applied:
-            text += " - nothing was written; fix the rejected rows and import again"
-        return text + "."
+            return Text(
+                N_(
+                    "%(what)s: %(counts)s – es wurde nichts geschrieben; bitte die abgelehnten "
+                    "Zeilen korrigieren und noch einmal importieren."
+                ),
+                {"what": what, "counts": counts},
+            )
+        return Text(N_("%(what)s: %(counts)s."), {"what": what, "counts": counts})
+
+    def summary(self) -> str:
+        """:attr:`summary_text` in English."""
+        return str(self.summary_text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,8 +274,8 @@ class ImportReport:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "mapping": self.mapping,
-            "sheets": [asdict(s) for s in self.sheets],
-            "rows": [asdict(r) for r in self.rows],
+            "sheets": [s.as_dict() for s in self.sheets],
+            "rows": [r.as_dict() for r in self.rows],
             "duplicates": self.duplicates,
             "written": self.written,
         }
@@ -240,9 +317,14 @@ def _field(spec: SheetSpec, text: str, prop: Any) -> Column | None:
     if prop is None:
         return None
     if not isinstance(prop, str):
-        raise InvalidValue(
-            f"The mapping gives column '{text}' the field {prop!r}: give a field name as text "
-            "(or null to leave the column out)."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Zuordnung gibt der Spalte „%(column)s“ das Feld %(field)s: bitte einen "
+                    "Feldnamen als Text angeben (oder null, um die Spalte auszulassen)."
+                ),
+                {"column": text, "field": repr(prop)},
+            )
         )
     for col in spec.columns:
         if col.prop == prop:
@@ -251,10 +333,20 @@ def _field(spec: SheetSpec, text: str, prop: Any) -> Column | None:
     for col in spec.columns:
         if key and key in col.keys:
             return col
-    allowed = ", ".join(c.prop for c in spec.columns)
-    raise InvalidValue(
-        f"The mapping puts column '{text}' on '{prop}', which {spec.key} does not "
-        f"have: use one of {allowed} (or null to leave the column out)."
+    raise InvalidFile(
+        Text(
+            N_(
+                "Die Zuordnung legt die Spalte „%(column)s“ auf „%(field)s“, das %(entity)s nicht "
+                "hat: bitte eines dieser Felder verwenden: %(allowed)s (oder null, um die Spalte "
+                "auszulassen)."
+            ),
+            {
+                "column": text,
+                "field": prop,
+                "entity": spec.key,
+                "allowed": ", ".join(c.prop for c in spec.columns),
+            },
+        )
     )
 
 
@@ -269,9 +361,15 @@ def _match(
             if col is None:
                 continue
             if col.prop in used and used[col.prop] != text:
-                raise InvalidValue(
-                    f"The mapping puts both columns '{used[col.prop]}' and '{text}' on "
-                    f"'{col.prop}': map one of them to another field or leave it out (null)."
+                raise InvalidFile(
+                    Text(
+                        N_(
+                            "Die Zuordnung legt die Spalten „%(a)s“ und „%(b)s“ beide auf "
+                            "„%(field)s“: bitte eine davon einem anderen Feld zuordnen oder "
+                            "auslassen (null)."
+                        ),
+                        {"a": used[col.prop], "b": text, "field": col.prop},
+                    )
                 )
             result[j] = col
             used[col.prop] = text
@@ -298,35 +396,61 @@ def _identified(spec: SheetSpec, columns: Mapping[int, Column]) -> bool:
 def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, SheetMapping]:
     entity = explicit.get("entity")
     if "entity" in explicit and not entity:
-        note = "not imported: the mapping leaves this sheet out"
-        return None, SheetMapping(table.name, None, None, note=note, skipped=True)
+        note = Text(N_("nicht importiert: die Zuordnung lässt dieses Blatt aus"))
+        return None, SheetMapping(table.name, None, None, note_text=note, skipped=True)
     if entity is not None and not isinstance(entity, str):
-        raise InvalidValue(
-            f"The mapping gives sheet '{table.name}' the entity {entity!r}: give its name as "
-            "text, e.g. Organisation (or null to leave the sheet out)."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Zuordnung gibt dem Blatt „%(sheet)s“ den Inhalt %(entity)s: bitte den "
+                    "Namen als Text angeben, z. B. Organisation (oder null, um das Blatt "
+                    "auszulassen)."
+                ),
+                {"sheet": table.name, "entity": repr(entity)},
+            )
         )
     try:
         named = sheet_by_key(entity) if entity else sheet_by_key(table.name)
     except KeyError:
         if entity:
-            keys = ", ".join(s.key for s in SHEETS)
-            raise InvalidValue(
-                f"The mapping gives sheet '{table.name}' the entity '{entity}': use one of {keys}."
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die Zuordnung gibt dem Blatt „%(sheet)s“ den Inhalt „%(entity)s“: bitte "
+                        "einen dieser Inhalte verwenden: %(keys)s."
+                    ),
+                    {
+                        "sheet": table.name,
+                        "entity": entity,
+                        "keys": ", ".join(s.key for s in SHEETS),
+                    },
+                )
             ) from None
         named = None
     candidates = [named] if named else list(SHEETS)
     header_row = explicit.get("header_row")
     columns_given = explicit.get("columns") or {}
     if not isinstance(columns_given, Mapping):
-        raise InvalidValue(
-            f"The mapping's columns of sheet '{table.name}' must be an object: "
-            '{"<column header>": "<field>" or null}.'
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Spalten der Zuordnung des Blatts „%(sheet)s“ müssen ein Objekt sein: "
+                    '{"<Spaltenkopf>": "<Feld>" oder null}.'
+                ),
+                {"sheet": table.name},
+            )
         )
     if header_row is not None and (
         isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1
     ):
-        raise InvalidValue(
-            f"The mapping's header_row of sheet '{table.name}' must be a row number from 1."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die header_row der Zuordnung des Blatts „%(sheet)s“ muss eine Zeilennummer "
+                    "ab 1 sein."
+                ),
+                {"sheet": table.name},
+            )
         )
     rows = [header_row - 1] if header_row else range(min(HEADER_SCAN, len(table.rows)))
     best: _Plan | None = None
@@ -342,12 +466,21 @@ def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, Shee
                 best = _Plan(table, spec, i, cols, cells)
     if best is None:
         note = (
-            f"not imported: no header row found that names the {named.title} columns "
-            f"(e.g. {', '.join(c.header for c in named.columns[:4])})"
+            Text(
+                N_(
+                    "nicht importiert: keine Kopfzeile gefunden, die die Spalten von %(title)s "
+                    "nennt (z. B. %(headers)s)"
+                ),
+                {"title": named.title, "headers": ", ".join(c.header for c in named.columns[:4])},
+            )
             if named
-            else "not imported: the sheet's name and headers match no known sheet; name it "
-            "e.g. Organisationen, Personen, Angebote, Kooperationen or Mitgliedschaften, "
-            "or give the mapping"
+            else Text(
+                N_(
+                    "nicht importiert: Name und Spaltenköpfe des Blatts passen zu keinem "
+                    "bekannten Blatt; bitte das Blatt z. B. Organisationen, Personen, Angebote, "
+                    "Kooperationen oder Mitgliedschaften nennen oder die Zuordnung angeben"
+                )
+            )
         )
         # the first row with text, so that the user can map its columns
         first = next(
@@ -359,16 +492,26 @@ def _plan(table: Table, explicit: Mapping[str, Any]) -> tuple[_Plan | None, Shee
             None,
             None,
             columns={text: None for _, text in sorted(cells.items())},
-            note=note,
+            note_text=note,
             tried=named.key if named else None,
         )
     found = set(best.headers.values())
     unknown = [h for h in columns_given if h not in found]
     if unknown:
-        have = ", ".join(f"'{h}'" for _, h in sorted(best.headers.items()))
-        raise InvalidValue(
-            f"The mapping names the column '{unknown[0]}', which sheet '{table.name}' does not "
-            f"have in its header row (row {best.header + 1}): use one of {have}."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Zuordnung nennt die Spalte „%(column)s“, die das Blatt „%(sheet)s“ in "
+                    "seiner Kopfzeile (Zeile %(row)s) nicht hat: bitte eine dieser Spalten "
+                    "verwenden: %(have)s."
+                ),
+                {
+                    "column": unknown[0],
+                    "sheet": table.name,
+                    "row": best.header + 1,
+                    "have": ", ".join(f"'{h}'" for _, h in sorted(best.headers.items())),
+                },
+            )
         )
     mapping = {
         text: (best.columns[j].prop if j in best.columns else None)
@@ -432,20 +575,37 @@ class _Index:
             hits |= self.named(label, text)
         if len(hits) == 1:
             return hits.pop()
-        words = " or ".join(WORD[label] for label in labels)
         if hits:
-            ids = ", ".join(sorted(hits)[:5])
-            raise CellError(f"several entries are named '{text}' ({ids}): give the ID instead")
+            raise CellError(
+                Text(
+                    N_(
+                        "mehrere Einträge heißen „%(name)s“ (%(ids)s): bitte stattdessen die ID "
+                        "angeben"
+                    ),
+                    {"name": text, "ids": ", ".join(sorted(hits)[:5])},
+                )
+            )
         if node is not None:
-            raise CellError(f"'{text}' is the ID of a {WORD[node.label]}, not of a {words}")
+            raise CellError(
+                Text(
+                    N_("„%(text)s“ ist die ID eines Eintrags (%(kind)s), gesucht ist: %(kinds)s"),
+                    {"text": text, "kind": WORD[node.label], "kinds": _words(labels)},
+                )
+            )
         names = sorted({n.display_name for n in self.nodes.values() if n.label in labels})
-        hint = ""
         best = process.extractOne(text, names, score_cutoff=85) if names else None
-        if best is not None:
-            hint = f" (did you mean '{best[0]}'?)"
         raise CellError(
-            f"there is no {words} '{text}' in the file or the store{hint}: check the "
-            "spelling, or add it to its sheet first"
+            Text(
+                N_(
+                    "„%(text)s“ (%(kinds)s) gibt es weder in der Datei noch im Bestand%(hint)s: "
+                    "bitte die Schreibweise prüfen oder den Eintrag zuerst in seinem Blatt anlegen"
+                ),
+                {
+                    "text": text,
+                    "kinds": _words(labels),
+                    "hint": did_you_mean(best[0] if best else None),
+                },
+            )
         )
 
 
@@ -469,29 +629,42 @@ def _derived_id(prefix: str, *parts: object) -> str:
 
 
 def _explain(error: ValidationError, plan: _Plan, outcome: RowOutcome, row: int) -> None:
+    """Reject the row with a message per error of the model, naming the column where it can."""
     for err in error.errors():
         prop = str(err["loc"][0]) if err["loc"] else None
         msg = str(err["msg"]).removeprefix("Value error, ")
+        # pydantic's own English stays what the API says
+        text = replace(message_for(err), original=msg)
         if prop is None:
             # The model's checks across fields: name the later date's column.
             prop = next((p for p in ("until", "ends_on") if p in msg), None)
+            if prop is not None:
+                text = Text(N_("Das Ende darf nicht vor dem Beginn liegen."), original=msg)
             if prop is None or not plan.has(prop):
-                outcome.reject(None, None, msg)
+                outcome.reject(None, None, text)
                 continue
         header = plan.header_of(prop)
         cell = next((cell_name(row, j) for j, c in plan.columns.items() if c.prop == prop), None)
         if err["type"] == "missing":
-            msg = (
-                f"required: fill in '{header}'"
+            text = (
+                Text(N_("Pflichtfeld: bitte „%(header)s“ ausfüllen"), {"header": header})
                 if plan.has(prop)
-                else f"required, but the sheet has no column for it: add a column '{header}'"
+                else Text(
+                    N_(
+                        "Pflichtfeld, aber das Blatt hat keine Spalte dafür: bitte eine Spalte "
+                        "„%(header)s“ ergänzen"
+                    ),
+                    {"header": header},
+                )
             )
         elif err["type"] == "string_pattern_mismatch":
-            msg = (
-                "use 1 to 100 letters, digits, '-', '_', '.' or ':', starting with a letter "
-                "or digit"
+            text = Text(
+                N_(
+                    "bitte 1 bis 100 Buchstaben, Ziffern, '-', '_', '.' oder ':' verwenden, "
+                    "beginnend mit Buchstabe oder Ziffer"
+                )
             )
-        outcome.reject(header, cell, msg)
+        outcome.reject(header, cell, text)
 
 
 def _json(value: Any) -> Any:
@@ -543,15 +716,27 @@ class _Importer:
                     outcome.reject(
                         header,
                         cell,
-                        f"holds a formula ({formula}) without a stored result: replace it by "
-                        "its value (copy the cell, paste as value)",
+                        Text(
+                            N_(
+                                "enthält eine Formel (%(formula)s) ohne gespeichertes Ergebnis: "
+                                "bitte durch ihren Wert ersetzen (Zelle kopieren, als Wert "
+                                "einfügen)"
+                            ),
+                            {"formula": formula},
+                        ),
                     )
                     continue
                 outcome.warnings.append(
                     Problem(
                         header,
                         cell,
-                        f"formula {formula}: its stored result '{as_text(raw)}' was used",
+                        Text(
+                            N_(
+                                "Formel %(formula)s: ihr gespeichertes Ergebnis „%(value)s“ wurde "
+                                "verwendet"
+                            ),
+                            {"formula": formula, "value": as_text(raw)},
+                        ),
                     )
                 )
             merged = table.merged.get((i, j)) or table.merge_origins.get((i, j))
@@ -561,7 +746,13 @@ class _Importer:
                     Problem(
                         header,
                         cell,
-                        f"merged cells {merged}: '{as_text(raw)}' was used for this row",
+                        Text(
+                            N_(
+                                "verbundene Zellen %(range)s: „%(value)s“ wurde für diese Zeile "
+                                "verwendet"
+                            ),
+                            {"range": merged, "value": as_text(raw)},
+                        ),
                     )
                 )
             try:
@@ -570,7 +761,7 @@ class _Importer:
                     continue
                 values[col.prop] = self._parse(col, raw, outcome, header, cell)
             except CellError as e:
-                outcome.reject(header, cell, str(e))
+                outcome.reject(header, cell, e.text)
         return values, links
 
     @staticmethod
@@ -600,13 +791,19 @@ class _Importer:
             cells = table.rows[i]
             if all(is_blank(v) for v in cells):
                 outcome.status = "skipped"
-                outcome.warnings.append(Problem(None, None, "empty row"))
+                outcome.warnings.append(Problem(None, None, Text(N_("leere Zeile"))))
                 self.report.rows.append(outcome)
                 continue
             if all(is_blank(cells[j]) if j < len(cells) else True for j in plan.columns):
                 outcome.status = "skipped"
                 outcome.warnings.append(
-                    Problem(None, None, "no value in any imported column (only in ignored ones)")
+                    Problem(
+                        None,
+                        None,
+                        Text(
+                            N_("kein Wert in einer importierten Spalte (nur in nicht übernommenen)")
+                        ),
+                    )
                 )
                 self.report.rows.append(outcome)
                 continue
@@ -636,7 +833,13 @@ class _Importer:
                 outcome.reject(
                     plan.header_of("id"),
                     None,
-                    f"the ID {given_id} belongs to a {WORD[found.label]}: use another ID",
+                    Text(
+                        N_(
+                            "die ID %(id)s ist schon vergeben (%(kind)s): bitte eine andere ID "
+                            "verwenden"
+                        ),
+                        {"id": given_id, "kind": WORD[found.label]},
+                    ),
                 )
                 return
             existing = found
@@ -649,8 +852,13 @@ class _Importer:
                 outcome.reject(
                     plan.header_of(name_prop),
                     None,
-                    f"several {WORD[label]} entries are named '{name}' "
-                    f"({', '.join(sorted(hits)[:5])}): add an ID column to say which one",
+                    Text(
+                        N_(
+                            "mehrere Einträge (%(kind)s) heißen „%(name)s“ (%(ids)s): bitte eine "
+                            "Spalte ID ergänzen, die sagt, welcher gemeint ist"
+                        ),
+                        {"kind": WORD[label], "name": name, "ids": ", ".join(sorted(hits)[:5])},
+                    ),
                 )
                 return
             if hits:
@@ -663,7 +871,13 @@ class _Importer:
                 outcome.reject(
                     plan.header_of(name_prop),
                     None,
-                    f"no {plan.header_of(name_prop)} and no ID: fill in the name or remove the row",
+                    Text(
+                        N_(
+                            "„%(header)s“ ist leer und eine ID fehlt: bitte den Namen eintragen "
+                            "oder die Zeile löschen"
+                        ),
+                        {"header": plan.header_of(name_prop)},
+                    ),
                 )
             return
         first = self.claimed.get(node_id)
@@ -671,8 +885,14 @@ class _Importer:
             outcome.reject(
                 plan.header_of(name_prop if not given_id else "id"),
                 None,
-                f"the same {WORD[label]} as row {first.row} of sheet '{first.sheet}' "
-                "(same name or ID): keep one of the two rows, or give them different names",
+                Text(
+                    N_(
+                        "derselbe Eintrag (%(kind)s) wie Zeile %(row)s im Blatt „%(sheet)s“ "
+                        "(gleicher Name oder gleiche ID): bitte eine der beiden Zeilen löschen "
+                        "oder ihnen verschiedene Namen geben"
+                    ),
+                    {"kind": WORD[label], "row": first.row, "sheet": first.sheet},
+                ),
             )
             return
         self.claimed[node_id] = outcome
@@ -740,13 +960,13 @@ class _Importer:
             except CellError as e:
                 parts = comma_parts(text)
                 if len(parts) < 2:
-                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), str(e))
+                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), e.text)
                     continue
             for part in parts:
                 try:
                     ids.append(self._resolve(part, col.link.other))
                 except CellError as e:
-                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), str(e))
+                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), e.text)
         return list(dict.fromkeys(ids))
 
     # -- ties
@@ -794,13 +1014,16 @@ class _Importer:
                 outcome.reject(
                     column,
                     None,
-                    f"empty: fill in the {plan.spec.ends[0 if end == 'from' else 1]} (name or ID)",
+                    Text(
+                        N_("leer: bitte „%(end)s“ ausfüllen (Name oder ID)"),
+                        {"end": plan.spec.ends[0 if end == "from" else 1]},
+                    ),
                 )
             return None
         try:
             return self._resolve(text, labels)
         except CellError as e:
-            outcome.reject(column, None, str(e))
+            outcome.reject(column, None, e.text)
             return None
 
     def tie_row(self, row: _Row) -> None:
@@ -814,9 +1037,18 @@ class _Importer:
             return
         label_a, label_b = self.index.nodes[a].label, self.index.nodes[b].label
         if (label_a, label_b) not in spec.endpoints:
-            pairs = ", ".join(f"{x} → {y}" for x, y in spec.endpoints)
             outcome.reject(
-                None, None, f"{rel} cannot join a {label_a} to a {label_b}: it joins {pairs}"
+                None,
+                None,
+                Text(
+                    N_("%(rel)s kann nicht %(a)s mit %(b)s verbinden, nur: %(pairs)s"),
+                    {
+                        "rel": rel,
+                        "a": label_a,
+                        "b": label_b,
+                        "pairs": ", ".join(f"{x} → {y}" for x, y in spec.endpoints),
+                    },
+                ),
             )
             return
         outcome.name = f"{self.index.nodes[a].display_name} → {self.index.nodes[b].display_name}"
@@ -830,8 +1062,14 @@ class _Importer:
                 outcome.reject(
                     plan.header_of("id"),
                     None,
-                    f"the tie {given_id} joins other entries (or is a {existing.type}): a tie's "
-                    "ends cannot change; leave the ID empty to add a new tie",
+                    Text(
+                        N_(
+                            "die Beziehung %(id)s verbindet andere Einträge (oder ist eine "
+                            "%(type)s): die Enden einer Beziehung können sich nicht ändern; bitte "
+                            "die ID leer lassen, um eine neue Beziehung anzulegen"
+                        ),
+                        {"id": given_id, "type": existing.type},
+                    ),
                 )
                 return
             tie_id = given_id
@@ -844,8 +1082,13 @@ class _Importer:
                 outcome.reject(
                     None,
                     None,
-                    f"there are several {rel} ties between these two: add the ID column "
-                    "(from an export) to say which one",
+                    Text(
+                        N_(
+                            "zwischen diesen beiden gibt es mehrere Beziehungen %(rel)s: bitte die "
+                            "Spalte ID (aus einem Export) ergänzen, die sagt, welche gemeint ist"
+                        ),
+                        {"rel": rel},
+                    ),
                 )
                 return
             existing = found[0] if found else None
@@ -855,7 +1098,13 @@ class _Importer:
             outcome.reject(
                 None,
                 None,
-                f"the same tie as row {first.row} of sheet '{first.sheet}': keep one of the rows",
+                Text(
+                    N_(
+                        "dieselbe Beziehung wie Zeile %(row)s im Blatt „%(sheet)s“: bitte nur eine "
+                        "der Zeilen behalten"
+                    ),
+                    {"row": first.row, "sheet": first.sheet},
+                ),
             )
             return
         self.claimed[tie_id] = outcome
@@ -917,13 +1166,22 @@ class _Importer:
     def _flag(self, row: _Row, other: tuple[str, str], score: float) -> None:
         assert row.node is not None
         other_id, other_name = other
-        where = "in this file" if other_id in self.index.file_ids else "in the store"
+        where = (
+            Text(N_("in dieser Datei"))
+            if other_id in self.index.file_ids
+            else Text(N_("im Bestand"))
+        )
         row.outcome.warnings.append(
             Problem(
                 row.plan.header_of(NODE_MODELS[row.node.label].name_property),
                 None,
-                f"looks like '{other_name}' ({other_id}, {where}, similarity {score:.0f}%): "
-                "if it is the same, merge the two after the import",
+                Text(
+                    N_(
+                        "sieht aus wie „%(name)s“ (%(id)s, %(where)s, Ähnlichkeit %(score)s %%): "
+                        "wenn es derselbe Eintrag ist, die beiden nach dem Import zusammenführen"
+                    ),
+                    {"name": other_name, "id": other_id, "where": where, "score": f"{score:.0f}"},
+                ),
             )
         )
         a, b = sorted([(row.node.id, row.node.display_name), other])
@@ -937,23 +1195,35 @@ def _sheets_of(mapping: Mapping[str, Any] | None, tables: list[Table]) -> dict[s
     if not mapping:
         return {}
     if not isinstance(mapping, Mapping):
-        raise InvalidValue('The mapping must be a JSON object: {"sheets": {...}}.')
+        raise InvalidFile(Text(N_('Die Zuordnung muss ein JSON-Objekt sein: {"sheets": {...}}.')))
     sheets = mapping.get("sheets", mapping)
     if not isinstance(sheets, Mapping):
-        raise InvalidValue('The mapping must be {"sheets": {"<sheet>": {...}}}.')
+        raise InvalidFile(
+            Text(N_('Die Zuordnung muss die Form {"sheets": {"<Blatt>": {...}}} haben.'))
+        )
     names = [t.name for t in tables]
     out: dict[str, Any] = {}
     for name, given in sheets.items():
         if given is not None and not isinstance(given, Mapping):
-            raise InvalidValue(
-                f"The mapping of sheet '{name}' must be an object with entity, header_row "
-                "and columns."
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die Zuordnung des Blatts „%(sheet)s“ muss ein Objekt mit entity, "
+                        "header_row und columns sein."
+                    ),
+                    {"sheet": name},
+                )
             )
         extra = sorted(set(given or {}) - {"entity", "header_row", "columns"})
         if extra:
-            raise InvalidValue(
-                f"The mapping of sheet '{name}' has the unknown key '{extra[0]}': use entity, "
-                "header_row and columns."
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die Zuordnung des Blatts „%(sheet)s“ hat den unbekannten Schlüssel "
+                        "„%(key)s“: bitte entity, header_row und columns verwenden."
+                    ),
+                    {"sheet": name, "key": extra[0]},
+                )
             )
         if name in names:
             out[name] = dict(given or {})
@@ -961,10 +1231,14 @@ def _sheets_of(mapping: Mapping[str, Any] | None, tables: list[Table]) -> dict[s
             # a CSV file's "sheet" is named after the file, which the user may have renamed
             out[names[0]] = dict(given or {})
         else:
-            have = ", ".join(f"'{n}'" for n in names)
-            raise InvalidValue(
-                f"The mapping names the sheet '{name}', which the file does not have: use one "
-                f"of {have}."
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die Zuordnung nennt das Blatt „%(sheet)s“, das die Datei nicht hat: "
+                        "bitte eines dieser Blätter verwenden: %(have)s."
+                    ),
+                    {"sheet": name, "have": ", ".join(f"'{n}'" for n in names)},
+                )
             )
     return out
 
@@ -1013,8 +1287,16 @@ def import_file(
     if not plans and empty_ok:
         return report
     if not plans:
-        notes = "; ".join(f"{s.sheet}: {s.note}" for s in report.sheets)
-        raise InvalidValue(f"Nothing to import in {filename}. {notes}.")
+        notes = [
+            Text(N_("Blatt „%(sheet)s“: %(note)s"), {"sheet": s.sheet, "note": s.note_text})
+            for s in report.sheets
+        ]
+        raise InvalidFile(
+            Text(
+                N_("Nichts zu importieren in %(file)s. %(notes)s."),
+                {"file": filename, "notes": notes},
+            )
+        )
     order = {s.key: k for k, s in enumerate(SHEETS)}
     plans.sort(key=lambda p: order[p.spec.key])
     work = _Importer(store, report)

@@ -20,14 +20,34 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from api.i18n import N_, Text
 from graph_schema.errors import InvalidValue
 
-__all__ = ["MAX_BYTES", "Table", "cell_name", "decode", "read_tables", "sniff_delimiter"]
+__all__ = [
+    "MAX_BYTES",
+    "InvalidFile",
+    "Table",
+    "cell_name",
+    "decode",
+    "read_tables",
+    "sniff_delimiter",
+]
 
 #: the largest file (and the largest unpacked ZIP) the import reads
 MAX_BYTES = 50 * 2**20
 
 _DELIMITERS = (";", ",", "\t", "|")
+
+
+class InvalidFile(InvalidValue):
+    """A file (or mapping) the import cannot read: ``text`` says what to change.
+
+    ``message`` is the text in English, as the API and the CLI give it.
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
 
 
 @dataclass
@@ -74,9 +94,14 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as e:
-            raise InvalidValue(
-                f"The file starts like UTF-8 but byte {e.start + 3} is not: save it again as "
-                "'CSV UTF-8'."
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die Datei beginnt wie UTF-8, aber Byte %(n)s ist es nicht: bitte "
+                        "noch einmal als „CSV UTF-8“ speichern."
+                    ),
+                    {"n": e.start + 3},
+                )
             ) from e
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
@@ -131,9 +156,13 @@ def _xlsx_tables(data: bytes) -> list[Table]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as e:
-        raise InvalidValue(
-            "The file is not a readable XLSX workbook: save it again as .xlsx (Excel "
-            "workbook) or as CSV."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Datei ist keine lesbare XLSX-Arbeitsmappe: bitte noch einmal als .xlsx "
+                    "(Excel-Arbeitsmappe) oder als CSV speichern."
+                )
+            )
         ) from e
     cached: Any = None
     tables = []
@@ -179,43 +208,75 @@ def _zip_tables(data: bytes) -> list[Table]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as e:
-        raise InvalidValue("The ZIP file is damaged: pack the CSV files again.") from e
+        raise InvalidFile(
+            Text(N_("Die ZIP-Datei ist beschädigt: bitte die CSV-Dateien neu packen."))
+        ) from e
     members = [
         m for m in archive.infolist() if m.filename.lower().endswith(".csv") and not m.is_dir()
     ]
     if sum(m.file_size for m in members) > MAX_BYTES:
-        raise InvalidValue(
-            f"The ZIP file unpacks to more than {MAX_BYTES // 2**20} MB: import it in parts."
+        raise InvalidFile(
+            Text(
+                N_("Die ZIP-Datei wird entpackt größer als %(n)s MB: bitte in Teilen importieren."),
+                {"n": MAX_BYTES // 2**20},
+            )
         )
     if not members:
-        raise InvalidValue("The ZIP file holds no .csv file: put one CSV file per sheet in it.")
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die ZIP-Datei enthält keine .csv-Datei: bitte eine CSV-Datei je Blatt "
+                    "hineinlegen."
+                )
+            )
+        )
     return [_csv_table(_stem(m.filename), archive.read(m)) for m in members]
 
 
 def read_tables(data: bytes, filename: str) -> list[Table]:
     """The tables of an uploaded file, by its content (XLSX, ZIP of CSVs) or else as CSV."""
     if len(data) > MAX_BYTES:
-        raise InvalidValue(f"The file is larger than {MAX_BYTES // 2**20} MB: import it in parts.")
+        raise InvalidFile(
+            Text(
+                N_("Die Datei ist größer als %(n)s MB: bitte in Teilen importieren."),
+                {"n": MAX_BYTES // 2**20},
+            )
+        )
     if not data.strip():
-        raise InvalidValue("The file is empty: choose the XLSX or CSV file with your list.")
+        raise InvalidFile(
+            Text(N_("Die Datei ist leer: bitte die XLSX- oder CSV-Datei mit Ihrer Liste wählen."))
+        )
     lower = filename.lower()
     if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InvalidValue(
-            "Old Excel files (.xls) cannot be read: save the file as .xlsx (Excel workbook) "
-            "or as CSV and import that."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Alte Excel-Dateien (.xls) können nicht gelesen werden: bitte die Datei als "
+                    ".xlsx (Excel-Arbeitsmappe) oder als CSV speichern und diese importieren."
+                )
+            )
         )
     if lower.endswith((".xlsx", ".xlsm")) and not data.startswith(b"PK"):
-        raise InvalidValue(
-            "The file is named .xlsx but is no Excel workbook: save it again as .xlsx (Excel "
-            "workbook) or as CSV."
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Datei heißt .xlsx, ist aber keine Excel-Arbeitsmappe: bitte noch einmal "
+                    "als .xlsx (Excel-Arbeitsmappe) oder als CSV speichern."
+                )
+            )
         )
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = z.namelist()
         except zipfile.BadZipFile as e:
-            raise InvalidValue(
-                "The file is damaged (an XLSX or ZIP file that cannot be opened): save it again."
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die Datei ist beschädigt (eine XLSX- oder ZIP-Datei, die sich nicht "
+                        "öffnen lässt): bitte noch einmal speichern."
+                    )
+                )
             ) from e
         if "xl/workbook.xml" in names or lower.endswith((".xlsx", ".xlsm")):
             return _xlsx_tables(data)

@@ -1,7 +1,8 @@
 """Cell values as the model's types: text, whole numbers, dates, lists and vocabulary codes.
 
 Every parser returns the value and, where it had to guess, a warning; a value it cannot
-read raises :class:`CellError` with a message that says what to write instead.
+read raises :class:`CellError` with a message that says what to write instead. Messages are
+:class:`api.i18n.Text`: German, translated where they are shown.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from typing import Any
 
 from rapidfuzz import process
 
+from api.i18n import N_, Text
 from api.transfer.columns import VOCABULARIES, norm
 from api.transfer.reader import as_text, is_blank
 from graph_schema.vocab import label_for
 
 __all__ = [
     "CellError",
+    "did_you_mean",
     "name_key",
     "parse_date",
     "parse_int",
@@ -35,7 +38,18 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 class CellError(ValueError):
-    """A cell whose value cannot be read; the message says what to write instead."""
+    """A cell whose value cannot be read; ``text`` says what to write instead."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(str(text))
+        self.text = text
+
+
+def did_you_mean(name: str | None) -> Text | str:
+    """A hint at the closest known name, for the end of a message; nothing without one."""
+    if name is None:
+        return ""
+    return Text(N_(" (meinten Sie „%(name)s“?)"), {"name": name})
 
 
 def name_key(text: str) -> str:
@@ -76,7 +90,11 @@ def parse_int(value: Any) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError(f"{value!r} is not a whole number: write e.g. 12000")
+        raise CellError(
+            Text(
+                N_("%(value)s ist keine ganze Zahl: bitte z. B. 12000 schreiben"), {"value": value}
+            )
+        )
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -87,10 +105,12 @@ def parse_int(value: Any) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise CellError(f"'{text}' is not a whole number: write e.g. 12000") from None
+        raise CellError(
+            Text(N_("„%(text)s“ ist keine ganze Zahl: bitte z. B. 12000 schreiben"), {"text": text})
+        ) from None
 
 
-def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+def parse_date(value: Any) -> tuple[dt.date | None, Text | None]:
     """A date from a date cell, ``31.12.2024``, ``2024-12-31``, ``31/12/2024`` or ``31.12.24``.
 
     A year alone (``1998``) is taken as 1 January of that year, with a warning.
@@ -98,7 +118,8 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
     Examples:
         >>> parse_date("31.12.2024")[0], parse_date("2024-12-31")[0], parse_date("31/12/2024")[0]
         (datetime.date(2024, 12, 31), datetime.date(2024, 12, 31), datetime.date(2024, 12, 31))
-        >>> parse_date("1998")
+        >>> day, warning = parse_date("1998")
+        >>> day, str(warning)
         (datetime.date(1998, 1, 1), 'only a year was given: 01.01.1998 was used')
     """
     if is_blank(value):
@@ -109,14 +130,21 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
         return value, None
     text = as_text(value).strip()
     if _YEAR.match(text):
-        return dt.date(int(text), 1, 1), f"only a year was given: 01.01.{text} was used"
+        return dt.date(int(text), 1, 1), Text(
+            N_("nur ein Jahr angegeben: der 01.01.%(year)s wurde verwendet"), {"year": text}
+        )
     candidate = text.split("T")[0].split(" ")[0]
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(candidate, fmt).date(), None
         except ValueError:
             continue
-    raise CellError(f"'{text}' is not a date: write it as 31.12.2024 or 2024-12-31")
+    raise CellError(
+        Text(
+            N_("„%(text)s“ ist kein Datum: bitte als 31.12.2024 oder 2024-12-31 schreiben"),
+            {"text": text},
+        )
+    )
 
 
 def parse_list(value: Any) -> list[str]:
@@ -185,8 +213,16 @@ def parse_vocab(value: Any, vocabulary: str) -> str | None:
         return code
     codes = list(dict.fromkeys(terms.values()))
     names = [label_for(c) for c in codes]
-    hint = ""
     best = process.extractOne(text, names, score_cutoff=75)
-    if best is not None:
-        hint = f" (did you mean '{best[0]}'?)"
-    raise CellError(f"unknown value '{text}'{hint}: use one of {', '.join(names)}")
+    raise CellError(
+        Text(
+            N_(
+                "unbekannter Wert „%(text)s“%(hint)s: bitte einen dieser Werte verwenden: %(names)s"
+            ),
+            {
+                "text": text,
+                "hint": did_you_mean(best[0] if best else None),
+                "names": ", ".join(names),
+            },
+        )
+    )
