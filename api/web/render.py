@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from api.i18n import Text
 from api.security import Forbidden, Role, User
 from api.web import labels
 from api.web.i18n import LANGUAGES, language_of, translations
@@ -35,6 +36,7 @@ __all__ = [
     "TEMPLATES_DIR",
     "WebRoute",
     "environment",
+    "error_message",
     "error_page",
     "gettext_for",
     "page_user",
@@ -100,7 +102,7 @@ def environment(lang: str) -> Environment:
         datetime=datetime_filter,
         number=number_filter,
         vocab=lambda code: label_for(str(code), lang) if code is not None else "",
-        tr=lambda msg: t.gettext(msg) if msg else "",
+        tr=lambda msg: _translated(msg, t.gettext),
         script_json=_json_for_script,
     )
     env.globals.update(
@@ -115,8 +117,21 @@ def environment(lang: str) -> Environment:
     return env
 
 
+def _translated(msg: str | Text | None, _: Callable[[str], str]) -> str:
+    """The ``tr`` filter: a msgid or a :class:`Text` in the page's language."""
+    if isinstance(msg, Text):
+        return msg.render(_)
+    return _(msg) if msg else ""
+
+
 def gettext_for(lang: str | None) -> Callable[[str], str]:
     return translations(language_of(lang)).gettext
+
+
+def error_message(exc: NetzwerkatlasError, _: Callable[[str], str]) -> str:
+    """The error's message, in the reader's language where it carries a :class:`Text`."""
+    text = getattr(exc, "text", None)
+    return text.render(_) if isinstance(text, Text) else exc.message
 
 
 def _query(request: Request, **changes: Any) -> str:
@@ -223,7 +238,7 @@ def error_page(request: Request, exc: BaseException) -> Response:
         status = exc.status if 400 <= exc.status < 600 else 500
         title = _("Das ging nicht")
         text = _("Die Aktion wurde nicht ausgeführt.")
-        detail = exc.message
+        detail = error_message(exc, _)
     else:
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         status = 500

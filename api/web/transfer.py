@@ -21,7 +21,6 @@ import re
 import secrets
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +33,14 @@ from api.security import Role, User
 from api.transfer import backup, importer
 from api.transfer.reader import MAX_BYTES
 from api.web import import_mapping
-from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
+from api.web.render import (
+    WebRoute,
+    error_message,
+    gettext_for,
+    page_user,
+    render,
+    require_roles,
+)
 from api.web.session import check_csrf
 from graph_schema.errors import AlreadyExists, InvalidValue, NetzwerkatlasError
 
@@ -124,7 +130,7 @@ def _peek_upload(user: User, token: str) -> tuple[bytes, dict[str, Any]] | None:
 
 def _remember(token: str, meta: dict[str, Any], report: importer.ImportReport) -> None:
     """Keep the dry run's sheets and mapping with the file (and restart its time limit)."""
-    meta = {**meta, "sheets": [asdict(s) for s in report.sheets], "mapping": report.mapping}
+    meta = {**meta, "sheets": [s.as_dict() for s in report.sheets], "mapping": report.mapping}
     data_path, meta_path = _paths(token)
     meta_path.write_text(json.dumps(meta))
     try:
@@ -176,7 +182,7 @@ def _import_page(
     if report is not None and report.dry_run and token:
         user = getattr(request.state, "user", None)
         _ = gettext_for(user.language if user else None)
-        sheets = [asdict(s) for s in report.sheets]
+        sheets = [s.as_dict(_) for s in report.sheets]
         sheet_forms = import_mapping.sheet_forms(
             sheets, choices or import_mapping.choices_of(sheets), _
         )
@@ -252,7 +258,7 @@ async def import_upload(request: Request) -> Response:
                 return _import_page(
                     request,
                     message=_("Die Datei konnte nicht gelesen werden."),
-                    detail=e.message,
+                    detail=error_message(e, _),
                     status=422,
                 )
             return _import_page(
@@ -299,7 +305,7 @@ async def import_upload(request: Request) -> Response:
                     report=dry(shown),
                     token=token,
                     message=_("Mit dieser Zuordnung kann die Datei nicht gelesen werden."),
-                    detail=e.message,
+                    detail=error_message(e, _),
                     choices=choices,
                     status=422,
                 )
@@ -307,7 +313,7 @@ async def import_upload(request: Request) -> Response:
                 return _import_page(
                     request,
                     message=_("Die Datei konnte nicht gelesen werden."),
-                    detail=e.message,
+                    detail=error_message(e, _),
                     status=422,
                 )
             _remember(token, meta, report)
@@ -346,7 +352,7 @@ async def import_upload(request: Request) -> Response:
             return _import_page(
                 request,
                 message=_("Die Datei konnte nicht gelesen werden."),
-                detail=e.message,
+                detail=error_message(e, _),
                 status=422,
             )
         kept_token = _keep_upload(user, data, filename)
@@ -386,7 +392,7 @@ def _real_run(
         return _import_page(
             request,
             message=_("Die Datei konnte nicht gelesen werden."),
-            detail=e.message,
+            detail=error_message(e, _),
             status=422,
         )
     if report.rejected:

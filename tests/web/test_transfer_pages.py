@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from api.i18n import translations
+from api.transfer import importer
 from api.web import transfer
 from tests.web.conftest import Web, csrf_of
 
@@ -269,3 +272,111 @@ def test_another_session_cannot_remap_an_upload(web: Web) -> None:
         data={"csrf_token": csrf_of(admin.get("/import").text), "action": "remap", "token": token},
     )
     assert other.status_code == 422 and "noch einmal hoch" in other.text
+
+
+class _Paragraphs(HTMLParser):
+    """The text of every ``<p>`` of a page, by its class (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+        self._open: list[str] | None = None
+        self._class = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p":
+            self._open, self._class = [], dict(attrs).get("class") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self._open is not None:
+            self.found.append((self._class, "".join(self._open).strip()))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._open.append(data)
+
+
+def _paragraphs(html: str, kind: str | None = None) -> list[str]:
+    """The text of the page's paragraphs of class ``kind`` (all without one)."""
+    parser = _Paragraphs()
+    parser.feed(html)
+    return [text for cls, text in parser.found if kind is None or kind in cls.split()]
+
+
+def _page_text(html: str) -> str:
+    return "\n".join(_paragraphs(html))
+
+
+def _speak_english(web: Web, username: str) -> None:
+    account = web.store.accounts.get(username)
+    account.language = "en"
+    web.store.accounts.save(account)
+
+
+def _messages(web: Web, lang: str | None = None) -> list[str]:
+    """The messages of a dry run of the messy sample on this store: in ``lang`` as the page
+    shows them, or as the API gives them (a dry run writes nothing)."""
+    report = importer.import_file(web.store, MESSY.read_bytes(), MESSY.name, dry_run=True)
+    texts = [report.summary_text, *(s.note_text for s in report.sheets if s.note_text)]
+    texts += [p.text for r in report.rows for p in (*r.problems, *r.warnings)]
+    if lang is None:
+        return [str(t) for t in texts]
+    return [t.render(translations(lang).gettext) for t in texts]
+
+
+def test_the_messy_sample_is_explained_in_german(web: Web) -> None:
+    api_messages = _messages(web)
+    r = _upload(web, "editor", MESSY)
+    assert r.status_code == 200
+    errors = "\n".join(_paragraphs(r.text, "error"))
+    hints = "\n".join(_paragraphs(r.text, "hint"))
+    # the cell, the column and what to change, in German
+    assert "C7 (Art): unbekannter Wert „Sportverein“ (meinten Sie „Verein“?)" in errors
+    assert "bitte einen dieser Werte verwenden: Wohlfahrtsverband" in errors
+    assert "derselbe Eintrag (Organisation) wie Zeile 4 im Blatt „Organisationen“" in errors
+    assert "„Name der Organisation“ ist leer und eine ID fehlt" in errors
+    assert "F15 (Gründung): „31.02.2020“ ist kein Datum" in errors
+    assert "„Lindenow“ (Gebiet) gibt es weder in der Datei noch im Bestand" in errors
+    assert "„Kulturverein Al-Nour“ (Organisation) gibt es weder" in errors
+    assert "E5 (bis): Das Ende darf nicht vor dem Beginn liegen." in errors
+    assert "leere Zeile" in hints and "verbundene Zellen C11:C12" in hints
+    assert "nur ein Jahr angegeben: der 01.01.2001 wurde verwendet" in hints
+    assert "nicht importiert: Name und Spaltenköpfe des Blatts passen" in hints
+    (summary,) = _paragraphs(r.text, "import-counts")
+    assert summary.startswith("Probelauf: ") and "10 abgelehnt" in summary
+    page = _page_text(r.text)
+    assert not [m for m in _messages(web, "de") if m not in page]
+    assert not [m for m in api_messages if m in page], "English in the German page"
+    for phrase in ("did you mean", "not imported", "empty row", "is not a date", "Dry run"):
+        assert phrase not in page
+
+
+def test_the_messy_sample_is_explained_in_english_to_an_english_account(web: Web) -> None:
+    _speak_english(web, "editor")
+    r = _upload(web, "editor", MESSY)
+    assert r.status_code == 200
+    page = _page_text(r.text)
+    assert not [m for m in _messages(web, "en") if m not in page]
+    assert "C7 (Art): unknown value 'Sportverein' (did you mean 'Verein'?)" in page
+    assert "the same organisation as row 4 of sheet 'Organisationen'" in page
+    assert "Dry run: " in page
+    for phrase in ("meinten Sie", "derselbe Eintrag", "leere Zeile", "Probelauf", "kein Datum"):
+        assert phrase not in page
+
+
+def test_an_unreadable_file_says_why_in_the_reader_s_language(web: Web) -> None:
+    def detail(role: str) -> str:
+        client = web[role]
+        r = client.post(
+            "/import",
+            data={"csrf_token": csrf_of(client.get("/import").text)},
+            files={"file": ("kaputt.xlsx", b"not a workbook", XLSX)},
+        )
+        assert r.status_code == 422
+        (text,) = _paragraphs(r.text, "detail")
+        return text
+
+    assert "ist aber keine Excel-Arbeitsmappe" in detail("editor")
+    _speak_english(web, "editor")
+    assert "is no Excel workbook" in detail("editor")
