@@ -574,3 +574,43 @@ def test_the_3000_tier_network_becomes_interactive(browser: object, large_server
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(TIMINGS, indent=2) + "\n")
     assert TIMINGS["tier3000_again_interactive_s"] < 15
+
+
+@pytest.mark.slow
+def test_a_partner_among_thousands_is_typed_with_suggestions(
+    browser: object, large_server: Server
+) -> None:
+    """Above 200 organisations the partner of a cooperation is typed, with the names as
+    suggestions (a datalist): a name that fits none is the form again with the message
+    beside the field and the text kept; a suggestion is taken."""
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, large_server)
+    page.goto(large_server.url + "/organisationen")
+    page.locator("table a[href^='/organisationen/org-']").first.click()
+    page.wait_for_url("**/organisationen/org-*")
+    partners = set(page.locator("ul.ties a").all_inner_texts())
+    page.get_by_text("Kooperation hinzufügen").click()
+    partner = page.get_by_label("Partnerorganisation")
+    assert partner.evaluate("el => el.tagName") == "INPUT"
+    suggestions = page.locator(f"datalist[id='{partner.get_attribute('list')}'] option")
+    values = suggestions.evaluate_all("options => options.map(o => o.value)")
+    assert len(values) == 2999  # every other organisation
+    choice = next(v for v in values if v.rsplit(" (", 1)[0] not in partners)
+    name = choice.rsplit(" (", 1)[0]
+
+    partner.fill("Gibt es nicht e.V.")
+    page.get_by_label("Art der Kooperation").select_option("joint_project")
+    page.locator("#form-COOPERATES_WITH").get_by_role("button", name="Hinzufügen").click()
+    error = page.locator("#et-COOPERATES_WITH-other_id")
+    error.wait_for()
+    assert "passt zu keinem Eintrag" in error.inner_text()
+    assert page.get_by_label("Partnerorganisation").input_value() == "Gibt es nicht e.V."
+
+    page.get_by_label("Partnerorganisation").fill(choice)
+    page.locator("#form-COOPERATES_WITH").get_by_role("button", name="Hinzufügen").click()
+    page.wait_for_url("**gespeichert=1**")
+    assert page.locator("ul.ties").get_by_role("link", name=name, exact=True).count() >= 1
+    context.close()
+    watch.check()
