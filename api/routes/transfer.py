@@ -26,7 +26,7 @@ from api.permissions import owned_ids
 from api.routes.resources import ERRORS
 from api.security import CurrentUser, Role, require
 from api.transfer import backup, duplicates, exporter, importer, report
-from api.transfer.reader import MAX_BYTES
+from api.transfer.reader import MAX_BYTES, check_size
 from graph_schema.errors import InvalidValue
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore, dump
@@ -44,8 +44,7 @@ def _store(request: Request) -> GraphStore:
 
 async def _read(upload: UploadFile) -> bytes:
     data = await upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InvalidValue(f"The file is larger than {MAX_BYTES // 2**20} MB: import it in parts.")
+    check_size(len(data))
     return data
 
 

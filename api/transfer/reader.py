@@ -28,6 +28,7 @@ __all__ = [
     "InvalidFile",
     "Table",
     "cell_name",
+    "check_size",
     "decode",
     "read_tables",
     "sniff_delimiter",
@@ -233,15 +234,20 @@ def _zip_tables(data: bytes) -> list[Table]:
     return [_csv_table(_stem(m.filename), archive.read(m)) for m in members]
 
 
-def read_tables(data: bytes, filename: str) -> list[Table]:
-    """The tables of an uploaded file, by its content (XLSX, ZIP of CSVs) or else as CSV."""
-    if len(data) > MAX_BYTES:
+def check_size(size: int) -> None:
+    """Refuse a file of more than :data:`MAX_BYTES` bytes, saying what to do instead."""
+    if size > MAX_BYTES:
         raise InvalidFile(
             Text(
                 N_("Die Datei ist größer als %(n)s MB: bitte in Teilen importieren."),
                 {"n": MAX_BYTES // 2**20},
             )
         )
+
+
+def read_tables(data: bytes, filename: str) -> list[Table]:
+    """The tables of an uploaded file, by its content (XLSX, ZIP of CSVs) or else as CSV."""
+    check_size(len(data))
     if not data.strip():
         raise InvalidFile(
             Text(N_("Die Datei ist leer: bitte die XLSX- oder CSV-Datei mit Ihrer Liste wählen."))

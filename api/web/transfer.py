@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from api.routes import transfer as api_transfer
 from api.security import Role, User
 from api.transfer import backup, importer
-from api.transfer.reader import MAX_BYTES
+from api.transfer.reader import MAX_BYTES, InvalidFile, check_size
 from api.web import import_mapping
 from api.web.render import (
     WebRoute,
@@ -335,13 +335,10 @@ async def import_upload(request: Request) -> Response:
             request, message=_("Bitte wählen Sie eine Datei (XLSX oder CSV)."), status=422
         )
     data, filename = upload
-    if len(data) > MAX_BYTES:
-        return _import_page(
-            request,
-            message=_("Die Datei ist größer als %(n)s MB: bitte in Teilen importieren.")
-            % {"n": MAX_BYTES // 2**20},
-            status=422,
-        )
+    try:
+        check_size(len(data))
+    except InvalidFile as e:
+        return _import_page(request, message=error_message(e, _), status=422)
 
     def preview() -> Response:
         try:

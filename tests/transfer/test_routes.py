@@ -56,6 +56,19 @@ def test_a_rejected_real_import_answers_422_with_the_report(api_on: Api) -> None
     assert api_on.store.counts() == before
 
 
+def test_a_file_over_the_limit_is_refused_with_what_to_do(
+    api_on: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.transfer import reader
+
+    monkeypatch.setattr(reader, "MAX_BYTES", 1000)
+    before = api_on.store.counts()
+    r = _upload(api_on, "admin", "clean.xlsx", dry_run="false")  # about 10 KB
+    assert r.status_code == 422
+    assert r.json()["detail"] == "The file is larger than 0 MB: please import it in parts."
+    assert api_on.store.counts() == before
+
+
 def test_import_with_a_bad_mapping_says_what_to_change(api: Api) -> None:
     r = _upload(api, "admin", "clean.xlsx", mapping="{not json")
     assert r.status_code == 422 and "not valid JSON" in r.json()["detail"]

@@ -107,6 +107,18 @@ def test_an_unreadable_file_is_a_german_message_with_the_form(web: Web) -> None:
     assert r.status_code == 422 and "Bitte wählen Sie eine Datei" in r.text
 
 
+def test_a_file_over_the_limit_is_the_form_again_in_german(
+    web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.transfer import reader
+
+    monkeypatch.setattr(reader, "MAX_BYTES", 1000)
+    r = _upload(web, "editor", CLEAN)
+    assert r.status_code == 422
+    assert "Die Datei ist größer als 0 MB: bitte in Teilen importieren." in r.text
+    assert 'type="file"' in r.text
+
+
 def test_import_needs_an_editor_and_a_csrf_token(web: Web) -> None:
     for role in ("viewer", "partner"):
         assert web[role].get("/import").status_code == 403
