@@ -84,7 +84,7 @@ def betweenness(
     """
     view = IGraphView(g, (weight,) if weight else ())
     sources = sample_indices(view.n, k, seed) if k is not None and k < view.n else None
-    return dict(zip(view.nodes, _betweenness(view, weight, sources), strict=True))
+    return _by_node(view, _betweenness(view, weight, sources))
 
 
 def closeness(g: nx.Graph, *, pivots: int | None = None, seed: int = 42) -> dict[Hashable, float]:
@@ -107,7 +107,7 @@ def closeness(g: nx.Graph, *, pivots: int | None = None, seed: int = 42) -> dict
         {0: 1.0, 1: 0.6, 2: 0.6, 3: 0.6}
     """
     view = IGraphView(g, ())
-    return dict(zip(view.nodes, _closeness(view, pivots, seed), strict=True))
+    return _by_node(view, _closeness(view, pivots, seed))
 
 
 def _row_scaled(a: Any, by: np.ndarray) -> Any:
@@ -121,6 +121,11 @@ def _row_scaled(a: Any, by: np.ndarray) -> Any:
 
 def _view(g: nx.Graph, weight: str | None) -> IGraphView:
     return IGraphView(g, (weight,) if weight else ())
+
+
+def _by_node(view: IGraphView, values: list[Any]) -> dict[Hashable, Any]:
+    """Values in vertex order as node -> value."""
+    return dict(zip(view.nodes, values, strict=True))
 
 
 def constraint(g: nx.Graph, weight: str | None = "weight") -> dict[Hashable, float | None]:
@@ -150,7 +155,7 @@ def constraint(g: nx.Graph, weight: str | None = "weight") -> dict[Hashable, flo
     if g.number_of_nodes() == 0:
         return {}
     view = _view(g, weight)
-    return dict(zip(view.nodes, _constraint(view, weight), strict=True))
+    return _by_node(view, _constraint(view, weight))
 
 
 def _constraint(view: IGraphView, weight: str | None) -> list[float | None]:
@@ -181,7 +186,7 @@ def effective_size(g: nx.Graph, weight: str | None = "weight") -> dict[Hashable,
         {'hub': 2.333, 'a': 1.0, 'b': 1.0, 'c': 1.0}
     """
     view = _view(g, weight)
-    return dict(zip(view.nodes, _effective_size(view, weight), strict=True))
+    return _by_node(view, _effective_size(view, weight))
 
 
 def _effective_size(view: IGraphView, weight: str | None) -> list[float | None]:
@@ -223,9 +228,7 @@ def eigenvector(
         {0: 0.5, 1: 0.707, 2: 0.5}
     """
     view = _view(g, weight)
-    return dict(
-        zip(view.nodes, _eigenvector(view, weight, max_iter=max_iter, tol=tol), strict=True)
-    )
+    return _by_node(view, _eigenvector(view, weight, max_iter=max_iter, tol=tol))
 
 
 def _eigenvector(
@@ -269,7 +272,7 @@ def pagerank(
         {0: 0.257, 1: 0.486, 2: 0.257}
     """
     view = _view(g, weight)
-    return dict(zip(view.nodes, _pagerank(view, weight, alpha=alpha, tol=tol), strict=True))
+    return _by_node(view, _pagerank(view, weight, alpha=alpha, tol=tol))
 
 
 def _pagerank(
