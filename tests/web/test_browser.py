@@ -404,14 +404,18 @@ def test_import_the_clean_sample_with_a_preview(browser: object, server: Server)
     watch.check()
 
 
+def _open_first_organisation(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/organisationen")
+    page.locator("table a[href^='/organisationen/org-']").first.click()
+    page.wait_for_url("**/organisationen/org-*")
+
+
 def test_add_a_cooperation_through_the_form(browser: object, server: Server) -> None:
     watch = Watch()
     context = _context(browser, watch)
     page = context.new_page()
     _sign_in(page, server)
-    page.goto(server.url + "/organisationen")
-    page.locator("table a[href^='/organisationen/org-']").first.click()
-    page.wait_for_url("**/organisationen/org-*")
+    _open_first_organisation(page, server)
     page.get_by_text("Kooperation hinzufügen").click()
     partner = page.get_by_label("Partnerorganisation")
     option = partner.locator("option").nth(3)
@@ -587,9 +591,7 @@ def test_a_partner_among_thousands_is_typed_with_suggestions(
     context = _context(browser, watch)
     page = context.new_page()
     _sign_in(page, large_server)
-    page.goto(large_server.url + "/organisationen")
-    page.locator("table a[href^='/organisationen/org-']").first.click()
-    page.wait_for_url("**/organisationen/org-*")
+    _open_first_organisation(page, large_server)
     partners = set(page.locator("ul.ties a").all_inner_texts())
     page.get_by_text("Kooperation hinzufügen").click()
     partner = page.get_by_label("Partnerorganisation")
