@@ -46,9 +46,10 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name for a deferre
     return message
 
 
-def NP_(context: str, message: str) -> str:  # noqa: N802 - N_ with a msgctxt
-    """Mark a string that the catalogue translates apart from the same word elsewhere."""
-    return message
+def NP_(context: str, message: str) -> Text:  # noqa: N802 - N_ with a msgctxt
+    """Mark a word that the catalogue translates apart from the same word elsewhere (its
+    msgctxt ``context``); the word as a :class:`Text` with that context."""
+    return Text(message, context=context)
 
 
 def language_of(value: str | None) -> str:

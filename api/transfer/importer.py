@@ -77,17 +77,14 @@ STATUSES = ("created", "updated", "unchanged", "rejected", "skipped")
 
 #: the word for an entry of each label, for messages (in English "organisation", ...)
 WORD = {
-    label: Text(word, context="Importmeldung")
-    for label, word in {
-        NodeLabel.ORGANISATION: NP_("Importmeldung", "Organisation"),
-        NodeLabel.PERSON: NP_("Importmeldung", "Person"),
-        NodeLabel.BODY: NP_("Importmeldung", "Gremium"),
-        NodeLabel.OFFER: NP_("Importmeldung", "Angebot"),
-        NodeLabel.AREA: NP_("Importmeldung", "Gebiet"),
-        NodeLabel.FIELD: NP_("Importmeldung", "Handlungsfeld"),
-        NodeLabel.TARGET_GROUP: NP_("Importmeldung", "Zielgruppe"),
-        NodeLabel.EVENT: NP_("Importmeldung", "Veranstaltung"),
-    }.items()
+    NodeLabel.ORGANISATION: NP_("Importmeldung", "Organisation"),
+    NodeLabel.PERSON: NP_("Importmeldung", "Person"),
+    NodeLabel.BODY: NP_("Importmeldung", "Gremium"),
+    NodeLabel.OFFER: NP_("Importmeldung", "Angebot"),
+    NodeLabel.AREA: NP_("Importmeldung", "Gebiet"),
+    NodeLabel.FIELD: NP_("Importmeldung", "Handlungsfeld"),
+    NodeLabel.TARGET_GROUP: NP_("Importmeldung", "Zielgruppe"),
+    NodeLabel.EVENT: NP_("Importmeldung", "Veranstaltung"),
 }
 
 

@@ -55,7 +55,8 @@ def test_the_catalogue_compiles_in_memory() -> None:
 
 
 def test_a_word_with_a_context_is_translated_apart() -> None:
-    word = Text(NP_("Importmeldung", "Gremium"), context="Importmeldung")
+    word = NP_("Importmeldung", "Gremium")
+    assert word == Text("Gremium", context="Importmeldung")
     assert str(word) == "body (Gremium)"
     assert word.render(translations("de").gettext) == "Gremium"
     assert Text("Gremium").render(translations("en").gettext) == "Body"
