@@ -44,9 +44,10 @@ neo4j-launcher: $(LAUNCHER_CP)
 test: install neo4j-launcher
 	NETZWERKATLAS_REQUIRE_NEO4J=1 $(BIN)/pytest
 
-# Everything but the Neo4j half, for a quick look while editing.
+# For a quick look while editing (about 2 minutes): everything but Neo4j, the browser and
+# the slow suites (schemathesis); `make test` runs them all.
 test-fast: install
-	$(BIN)/pytest -m "not neo4j"
+	$(BIN)/pytest -m "not neo4j and not browser and not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -27,6 +27,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph_schema import clock
 from graph_schema.store import GraphStore, Snapshot
 from network import actors, brokerage, change, figures, gaps, graphs, mixing
 from network._engine import IGraphView
@@ -335,6 +336,7 @@ class AnalysisService:
             snap, g = self.snapshot(f), self.graph(f)
             return {
                 "as_of": snap.as_of,
+                "notes": gaps.readiness(snap),
                 "offer_gaps": gaps.offer_gaps(snap),
                 "duplicate_offers": gaps.duplicate_offers(snap),
                 "missing_cooperations": gaps.missing_cooperations(snap, g, limit=limit),
@@ -353,7 +355,7 @@ class AnalysisService:
 
 def _day(f: Filters) -> dt.date:
     """The date a snapshot of ``f`` is taken on (the store's rule: today without one)."""
-    return f[0] or dt.date.today()
+    return f[0] or clock.today()
 
 
 def _betweenness_of(rows: list[dict[str, Any]]) -> list[float]:

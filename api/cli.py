@@ -24,6 +24,7 @@ from rich.table import Table
 
 from api.bootstrap import ADMIN_PASSWORD_FILE, ensure_admin, first_start, load_demo
 from api.settings import Settings, open_store
+from graph_schema import clock
 from graph_schema.errors import NetzwerkatlasError, StoreBusy
 from graph_schema.store import GraphStore
 from graph_schema.vocab import label_for
@@ -160,7 +161,7 @@ def analyse(
     if output not in ("table", "json"):
         _fail("--format must be table or json.")
     try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        day = dt.date.fromisoformat(as_of) if as_of else clock.today()
     except ValueError:
         _fail(f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-12-31.")
         raise
@@ -190,6 +191,11 @@ def _print_analysis(
             return f"{value:.3f}"
         return f"{value:,}" if isinstance(value, int) else str(value)
 
+    for note in found.get("notes", []):
+        console.print(f"Not computable yet: {note['en']}")
+    council = found.get("council_representation") or {}
+    if council.get("message"):
+        console.print(f"Project council: {council['message']['en']}")
     figures = Table(title=f"Cooperation network as of {day}", show_header=False)
     figures.add_column("figure")
     figures.add_column("value", justify="right")

@@ -10,10 +10,11 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_schema.errors import NetzwerkatlasError
 
-__all__ = ["install_error_handlers"]
+__all__ = ["CatchUnexpected", "install_error_handlers"]
 
 log = logging.getLogger("netzwerkatlas")
 
@@ -22,6 +23,37 @@ def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(x) for x in error.get("loc", ()) if x not in ("body", "query", "path"))
     msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{loc}: {msg}" if loc else msg
+
+
+INTERNAL = {"detail": "Internal error: the server log has the details."}
+
+
+class CatchUnexpected:
+    """Pure ASGI middleware: an unexpected error ends as a logged 500 answer, not as an
+    exception raised into the server (uvicorn would then close the connection, and the
+    client's next request on it would fail too)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                await JSONResponse(INTERNAL, status_code=500)(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -48,6 +80,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            {"detail": "Internal error: the server log has the details."}, status_code=500
-        )
+        return JSONResponse(INTERNAL, status_code=500)
+
+    app.add_middleware(CatchUnexpected)

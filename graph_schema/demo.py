@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, TypeVar, cast
 
+from graph_schema import clock
 from graph_schema.model import (
     REL_SPECS,
     Area,
@@ -206,8 +207,8 @@ def generate_region(
         size: number of organisations (at least :data:`MIN_SIZE`); offers, cooperations,
             people and municipalities scale with it, the Projektrat stays at about 25 seats.
         seed: seed of the random generator; the same seed gives identical output.
-        today: the reference day (default: the current date); dates are laid out relative
-            to its year and "valid today" refers to it.
+        today: the reference day (default: :func:`graph_schema.clock.today`); dates are
+            laid out relative to its year and "valid today" refers to it.
 
     Returns:
         The region with validated pydantic model instances and its planted gaps.
@@ -230,7 +231,7 @@ def generate_region(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Builder(size, seed, today or dt.date.today()).build()
+        return _Builder(size, seed, today or clock.today()).build()
     finally:
         if was_enabled:
             gc.enable()

@@ -45,6 +45,7 @@ __all__ = [
     "missing_cooperations",
     "offer_gaps",
     "peripheral_actors",
+    "readiness",
 ]
 
 #: Burt's constraint from which an organisation counts as dependent: 0.9 means nearly all
@@ -619,6 +620,73 @@ def peripheral_actors(
     return rows
 
 
+# --------------------------------------------------------------------------- readiness
+
+
+def readiness(snapshot: Snapshot) -> list[dict[str, str]]:
+    """What the store still lacks for the gap analysis to say something, and what to add.
+
+    A new office starts empty and fills the store bit by bit; until then an empty list of
+    gaps would read as "no gaps". Each note ``{"code", "de", "en"}`` names the missing
+    piece (``no_organisations``, ``no_cooperations``, ``no_areas``, ``no_offers``) and
+    where to add it; an empty list means every analysis has what it needs.
+
+    Examples:
+        >>> import datetime as dt
+        >>> from graph_schema.model import Organisation
+        >>> from graph_schema.store.graph_store import Snapshot
+        >>> awo = Organisation(id="a", name="AWO", kind="welfare_association")
+        >>> snap = Snapshot(dt.date(2025, 1, 1), [awo], [])
+        >>> [n["code"] for n in readiness(snap)]
+        ['no_cooperations', 'no_areas', 'no_offers']
+    """
+    idx = SnapshotIndex(snapshot)
+    notes = []
+    if not idx.of(NodeLabel.ORGANISATION):
+        notes.append(
+            _reason(
+                "no_organisations",
+                "Es sind noch keine Organisationen erfasst: unter Organisationen anlegen "
+                "oder eine Liste importieren (Import).",
+                "No organisations are recorded yet: add them under Organisations or "
+                "import a list (Import).",
+            )
+        )
+    elif not idx.ties(RelType.COOPERATES_WITH):
+        notes.append(
+            _reason(
+                "no_cooperations",
+                "Es sind noch keine Kooperationen erfasst: bei einer Organisation "
+                "„Kooperation hinzufügen“ oder eine Kooperationsliste importieren. Bis "
+                "dahin gibt es keine Vermittler und keine Vorschläge für Kooperationen.",
+                "No cooperations are recorded yet: add them on an organisation's page or "
+                "import a list of cooperations. Until then there are no brokers and no "
+                "suggested cooperations.",
+            )
+        )
+    if not idx.cell_areas():
+        notes.append(
+            _reason(
+                "no_areas",
+                "Es sind keine Gemeinden erfasst: unter Gebiete anlegen oder importieren; "
+                "erst dann zeigen sich Angebotslücken je Ort.",
+                "No municipalities are recorded: add or import them under Areas; only "
+                "then can offer gaps be found place by place.",
+            )
+        )
+    if not idx.of(NodeLabel.OFFER):
+        notes.append(
+            _reason(
+                "no_offers",
+                "Es sind noch keine Angebote erfasst: unter Angebote anlegen, mit "
+                "Handlungsfeld und Gebiet; bis dahin ist jedes Feld in jedem Ort eine Lücke.",
+                "No offers are recorded yet: add them under Offers, with field and area; "
+                "until then every field in every place is a gap.",
+            )
+        )
+    return notes
+
+
 # --------------------------------------------------------------------------- council
 
 
@@ -639,13 +707,16 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
         body_id: the body; default the first Body of kind ``project_council`` (by id).
 
     Returns:
-        ``{"body", "seats", "unassigned_seats", "member_organisations", "kinds",
+        ``{"body", "message", "seats", "unassigned_seats", "member_organisations", "kinds",
         "uncovered_fields", "uncovered_areas"}``; each kind ``{"kind", "label_de",
         "label_en", "seats", "seat_share", "organisations", "network_share",
         "difference"}`` (difference = seat share − network share), in vocabulary order.
+        Where nothing can be compared yet, ``message`` (``{"code", "de", "en"}``) says what
+        to add: ``no_council`` (no project council; ``body`` is None and the lists are
+        empty) or ``no_seats`` (the council has no members); otherwise it is None.
 
     Raises:
-        ValueError: if there is no such body in the snapshot.
+        ValueError: if ``body_id`` is given and there is no such body in the snapshot.
 
     Examples:
         >>> import datetime as dt
@@ -665,13 +736,16 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
         >>> rep = council_representation(Snapshot(dt.date(2025, 1, 1), nodes, ties))
         >>> [(k["kind"], k["seat_share"], k["network_share"]) for k in rep["kinds"]]
         [('welfare_association', 0.5, 0.25), ('migrant_organisation', 0.5, 0.75)]
+        >>> empty = council_representation(Snapshot(dt.date(2025, 1, 1), nodes[1:], []))
+        >>> empty["body"], empty["message"]["code"]
+        (None, 'no_council')
     """
     idx = SnapshotIndex(snapshot)
     bodies = idx.of(NodeLabel.BODY)
     if body_id is None:
         council = next((b for b in bodies if getattr(b, "kind", None) == "project_council"), None)
         if council is None:
-            raise ValueError("the snapshot has no body of kind project_council: pass body_id")
+            return _no_council(idx)
     else:
         council = idx.nodes.get(body_id)
         if council is None or council.label != NodeLabel.BODY:
@@ -738,12 +812,17 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
         if a.id not in covered_places
     ]
     uncovered_areas.sort(key=lambda r: (_population_key(r["population"]), r["id"]))
+    name = council.display_name
     return {
-        "body": {
-            "id": council.id,
-            "name": council.display_name,
-            "kind": str(getattr(council, "kind", "")),
-        },
+        "body": {"id": council.id, "name": name, "kind": str(getattr(council, "kind", ""))},
+        "message": None
+        if total
+        else _reason(
+            "no_seats",
+            f"{name} hat noch keine Mitglieder: beim Gremium „{name}“ unter Gremien "
+            "Mitglieder eintragen.",
+            f"{name} has no members yet: add them to the body “{name}” under Bodies.",
+        ),
         "seats": total,
         "unassigned_seats": _whole(unassigned),
         "member_organisations": sorted(members),
@@ -754,6 +833,26 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
             if f not in covered_fields
         ],
         "uncovered_areas": uncovered_areas,
+    }
+
+
+def _no_council(idx: SnapshotIndex) -> dict[str, Any]:
+    """The answer while there is no project council: nothing to compare, and what to add."""
+    return {
+        "body": None,
+        "message": _reason(
+            "no_council",
+            "Es ist kein Projektrat erfasst: unter Gremien ein Gremium der Art „Projektrat“ "
+            "anlegen und seine Mitglieder eintragen.",
+            "No project council is recorded yet: add a body of kind “project council” under "
+            "Bodies and enter its members.",
+        ),
+        "seats": 0,
+        "unassigned_seats": 0,
+        "member_organisations": [],
+        "kinds": [],
+        "uncovered_fields": [],
+        "uncovered_areas": [],
     }
 
 

@@ -8,6 +8,7 @@ At the end the number of contract tests per backend is printed and written to
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -17,8 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from graph_schema import clock
 from graph_schema.store import GraphStore, open_ladybug, open_neo4j
 from tests import neo4j_server
+
+#: the day every test takes as today (the demo region, snapshots, pages, reports): the
+#: answers must not change with the calendar. Servers started by the tests inherit it.
+TODAY = dt.date(2026, 11, 20)
+os.environ[clock.ENV] = TODAY.isoformat()
 
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 BACKENDS = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]

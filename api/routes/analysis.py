@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from api.analysis import AnalysisService, Filters
 from api.routes.resources import ERRORS
 from api.security import Role, require
+from graph_schema import clock
 from graph_schema.errors import InvalidValue
 
 router = APIRouter(
@@ -26,7 +27,7 @@ def filters(
     field: Annotated[str | None, Query(max_length=100)] = None,
     kind: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Filters:
-    return (as_of or dt.date.today(), area, field, kind)
+    return (as_of or clock.today(), area, field, kind)
 
 
 Params = Annotated[Filters, Depends(filters)]
@@ -95,7 +96,13 @@ def get_gaps(
     f: Params,
     limit: Annotated[int, Query(ge=1, le=1000, description="Missing cooperations listed")] = 100,
 ) -> dict[str, Any]:
-    """Offer gaps, duplicate offers, missing cooperations, periphery, council representation."""
+    """Offer gaps, duplicate offers, missing cooperations, periphery, council representation.
+
+    ``notes`` lists what the store still lacks for these answers to mean something (e.g.
+    no areas yet: then there are no offer gaps to find), each ``{"code", "de", "en"}``
+    with where to add it; ``council_representation.message`` does the same for the
+    project council.
+    """
     return analysis.gaps(f, limit)
 
 
@@ -107,7 +114,7 @@ def get_change(
     to: Annotated[dt.date | None, Query(description="The later date (default: today)")] = None,
 ) -> dict[str, Any]:
     """Organisations and cooperations added and ended between two dates, figures at both."""
-    later = to or dt.date.today()
+    later = to or clock.today()
     if later < from_:
         raise InvalidValue("to: the later date must not be before 'from'.")
     _, area, field, kind = f

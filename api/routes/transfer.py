@@ -27,6 +27,7 @@ from api.routes.resources import ERRORS
 from api.security import CurrentUser, Role, require
 from api.transfer import backup, duplicates, exporter, importer, report
 from api.transfer.reader import MAX_BYTES, check_size
+from graph_schema import clock
 from graph_schema.errors import InvalidValue
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore, dump
@@ -129,7 +130,7 @@ def export_network(
         store, as_of=as_of, area=area, field=field, kind=kind, visible_people=visible
     )
     media, ext = exporter.FORMATS[format]
-    stamp = (as_of or dt.date.today()).isoformat()
+    stamp = (as_of or clock.today()).isoformat()
     return Response(
         exporter.export(data, format),
         media_type=media,

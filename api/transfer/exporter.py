@@ -25,6 +25,7 @@ from typing import Any
 import networkx as nx
 
 from api.transfer.columns import SHEETS, Column, ColumnKind, SheetSpec
+from graph_schema import clock
 from graph_schema.errors import InvalidValue
 from graph_schema.model import Node, NodeLabel, Person, Tie
 from graph_schema.store import GraphStore, Snapshot, dump
@@ -258,7 +259,7 @@ def _metrics(data: ExportData) -> tuple[dict[str, dict[str, Any]], str]:
     from network.actors import actor_metrics
     from network.graphs import cooperation_graph
 
-    day = data.as_of or dt.date.today()
+    day = data.as_of or clock.today()
     g = cooperation_graph(Snapshot(day, data.nodes, data.ties))
     rows = actor_metrics(g)
     return {r["id"]: r for r in rows}, day.isoformat()

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 from markupsafe import Markup
 
+from graph_schema import clock
 from graph_schema.errors import NetzwerkatlasError
 from graph_schema.store import GraphStore
 from graph_schema.vocab import ORGANISATION_KINDS, label_for
@@ -66,6 +67,7 @@ class ReportData:
     peripheral_total: int
     council: dict[str, Any] | None
     council_chart: str | None
+    notes: list[dict[str, str]]
     change: dict[str, Any] | None
     kind_chart: str = ""
     change_chart: str | None = None
@@ -232,10 +234,11 @@ def build_report(
         missing_cooperations,
         offer_gaps,
         peripheral_actors,
+        readiness,
     )
     from network.graphs import cooperation_graph
 
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     snap = store.snapshot(day)
     g = cooperation_graph(snap)
     names = {n: str(g.nodes[n].get("name", n)) for n in g}
@@ -287,13 +290,9 @@ def build_report(
         )
     peripheral = peripheral_actors(g)
 
-    council: dict[str, Any] | None
     council_chart = None
-    try:
-        council = council_representation(snap)
-    except ValueError:
-        council = None
-    if council is not None:
+    council = council_representation(snap)
+    if council["seats"]:
         council_chart = styled(
             diverging_bars(
                 [
@@ -325,7 +324,7 @@ def build_report(
 
     positions = None
     if layouts is not None:
-        base = g if day == dt.date.today() else cooperation_graph(store.snapshot(dt.date.today()))
+        base = g if day == clock.today() else cooperation_graph(store.snapshot(clock.today()))
         positions, _info = layouts.positions_for("cooperation", base)
     picture, note = network_picture(g, positions)
     broker_chart = styled(
@@ -357,6 +356,7 @@ def build_report(
         peripheral_total=len(peripheral),
         council=council,
         council_chart=council_chart,
+        notes=readiness(snap),
         change=change,
         change_chart=change_chart(change) if change else None,
         broker_chart=broker_chart,

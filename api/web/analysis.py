@@ -18,6 +18,7 @@ from api.web import lookups
 from api.web.cache import analysis_cache
 from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
+from graph_schema import clock
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.vocab import ORGANISATION_KINDS, label_for
 from viz.charts import HEAT_LEVELS, Bar, bar_chart, diverging_bars, heat_level
@@ -63,7 +64,7 @@ def analysis_index(request: Request, user: PageUser) -> Response:
 
 @router.get("/analyse/luecken")
 def gaps_page(request: Request, user: PageUser, stichtag: Day = None) -> Response:
-    day = stichtag or dt.date.today()
+    day = stichtag or clock.today()
     cache = analysis_cache(request)
     gaps = cache.gaps(day)
     council = cache.council(day)
@@ -79,6 +80,7 @@ def gaps_page(request: Request, user: PageUser, stichtag: Day = None) -> Respons
         {
             "day": day,
             "stichtag": stichtag,
+            "notes": gaps["notes"],
             "offer_gaps": gaps["offer_gaps"][:40],
             "offer_gaps_total": len(gaps["offer_gaps"]),
             "missing": gaps["missing"][:40],
@@ -153,7 +155,7 @@ def coverage(snapshot: Any) -> dict[str, Any]:
 
 @router.get("/analyse/abdeckung")
 def coverage_page(request: Request, user: PageUser, stichtag: Day = None) -> Response:
-    day = stichtag or dt.date.today()
+    day = stichtag or clock.today()
     cache = analysis_cache(request)
     data = cache.get(("coverage", day), lambda: coverage(cache.full_snapshot(day)))
     field_names = lookups.names(request.app.state.store, NodeLabel.FIELD, user.language)
@@ -192,7 +194,7 @@ def mixing_page(
     from network.mixing import ei_index, mixing_matrix, mso_cooperation
 
     attribute = merkmal if merkmal in MIXING else "kind"
-    day = stichtag or dt.date.today()
+    day = stichtag or clock.today()
     cache = analysis_cache(request)
     g = cache.cooperation_graph(day)
     result = cache.get(
@@ -249,7 +251,7 @@ def centrality_page(
     anzahl: Annotated[int, Query(ge=5, le=200)] = 25,
 ) -> Response:
     measure = mass if mass in CENTRALITIES else "betweenness"
-    day = stichtag or dt.date.today()
+    day = stichtag or clock.today()
     rows = analysis_cache(request).actor_metrics(day)
     if art:
         rows = [r for r in rows if r.get("kind") == art]
@@ -311,7 +313,7 @@ def change_page(
 ) -> Response:
     from network.change import compare
 
-    today = dt.date.today()
+    today = clock.today()
     after = bis or today
     before = von or after.replace(year=after.year - 1)
     if before > after:

@@ -105,12 +105,14 @@ class AnalysisCache:
             missing_cooperations,
             offer_gaps,
             peripheral_actors,
+            readiness,
         )
 
         def compute() -> dict[str, Any]:
             snap = self.full_snapshot(as_of)
             g = self.cooperation_graph(as_of)
             return {
+                "notes": readiness(snap),
                 "offer_gaps": offer_gaps(snap),
                 "duplicates": duplicate_offers(snap),
                 "missing": missing_cooperations(snap, g, limit=200),
@@ -119,16 +121,14 @@ class AnalysisCache:
 
         return self.get(("gaps", as_of), compute)
 
-    def council(self, as_of: dt.date) -> dict[str, Any] | None:
+    def council(self, as_of: dt.date) -> dict[str, Any]:
+        """The Projektrat's representation; without a council or seats, ``message`` says
+        what to add."""
         from network.gaps import council_representation
 
-        def compute() -> dict[str, Any] | None:
-            try:
-                return council_representation(self.full_snapshot(as_of))
-            except ValueError:
-                return None
-
-        return self.get(("council", as_of), compute)
+        return self.get(
+            ("council", as_of), lambda: council_representation(self.full_snapshot(as_of))
+        )
 
 
 def analysis_cache(request: Request) -> AnalysisCache:

@@ -23,6 +23,7 @@ from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import check_csrf
 from api.web.tie_forms import add_tie, change_tie, may_change_tie, tie_forms
+from graph_schema import clock
 from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.store import GraphStore
@@ -514,9 +515,7 @@ def _detail(
 
 
 def _today() -> Any:
-    import datetime as dt
-
-    return dt.date.today()
+    return clock.today()
 
 
 def _form(

@@ -30,6 +30,7 @@ from api.web.i18n import N_
 from api.web.labels import choices_for
 from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import CSRF_HEADER, check_csrf
+from graph_schema import clock
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.vocab import BodyKind, label_for
 from viz.aggregate import (
@@ -99,7 +100,7 @@ class ViewParams:
 
     @property
     def day(self) -> dt.date:
-        return self.stichtag or dt.date.today()
+        return self.stichtag or clock.today()
 
     def query(self) -> list[tuple[str, str]]:
         out = [
@@ -511,7 +512,7 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
         g = g.subgraph(near).copy()  # nothing to show: an empty map with the hint
         info["narrowed"] = True
         info["full_url"] = _link(p, alle=True, ansicht=p.ansicht)
-    today = dt.date.today()
+    today = clock.today()
     layout_store = layouts(request)
     extra_nodes: list[dict[str, Any]] = []
     extra_edges: list[dict[str, Any]] = []
@@ -528,6 +529,22 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
         info["center"] = center
     elif p.ansicht == "projektrat":
         council = _council(cache, p.day)
+        if council is None or not council["direct"]:
+            # nothing to show: the network without a council is not the council's view
+            info["notice"] = (
+                _(
+                    "Es ist kein Projektrat erfasst: unter Gremien ein Gremium der Art "
+                    "„Projektrat“ anlegen und seine Mitglieder eintragen."
+                )
+                if council is None
+                else _(
+                    "%(name)s hat noch keine Mitglieder: beim Gremium unter Gremien "
+                    "Mitglieder eintragen."
+                )
+                % {"name": council["body"].display_name}
+            )
+            council = None
+            g = g.subgraph(()).copy()
         positions, layout_info = _base_positions(request, cache, g, today)
         if council is not None:
             highlight = {o for o in council["organisations"] if o in g}
@@ -709,7 +726,7 @@ def _strings(lang: str) -> dict[str, str]:
 
 
 def _years(cache: AnalysisCache) -> tuple[int, int]:
-    today = dt.date.today()
+    today = clock.today()
     snap = cache.graph_snapshot(today)
     first = min(
         (t.since.year for t in snap.ties if t.since is not None),
@@ -980,7 +997,7 @@ def warm_up(app: Any) -> None:
         build(request, user, ViewParams())
         # the positions every filtered view takes its organisations' places from
         cache = analysis_cache(request)
-        today = dt.date.today()
+        today = clock.today()
         _base_positions(request, cache, cache.cooperation_graph(today), today)
         cache.communities(today)  # for the grouping by community
         # the start page's figures and gaps (same cache keys as api/web/start.py)

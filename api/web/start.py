@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -12,6 +11,7 @@ from api.security import User
 from api.web.cache import analysis_cache
 from api.web.entities import entity_url
 from api.web.render import WebRoute, page_user, render
+from graph_schema import clock
 from graph_schema.model import NodeLabel
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -33,7 +33,7 @@ def start_page(request: Request, user: PageUser) -> Response:
 
     store = request.app.state.store
     cache = analysis_cache(request)
-    today = dt.date.today()
+    today = clock.today()
     counts = cache.get(("counts",), store.counts)
     g = cache.cooperation_graph(today)
     figures = cache.get(("figures", today), lambda: network_figures(g))

@@ -8,7 +8,6 @@ same checks as ``/api/ties``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from api.security import Forbidden, Role, User
 from api.web import lookups
 from api.web.forms import _date
 from api.web.i18n import N_
+from graph_schema import clock
 from graph_schema.errors import InvalidRelationship, InvalidValue, NotFound
 from graph_schema.model import REL_SPECS, NodeLabel, RelType, Tie
 from graph_schema.store import GraphStore
@@ -289,7 +289,7 @@ def change_tie(
         return _("Ungültige Angaben.")
     text = str(raw.get("until", "")).strip()
     try:
-        until = _date(text) if text else dt.date.today()
+        until = _date(text) if text else clock.today()
     except ValueError:
         return _("Bitte ein Datum angeben, z. B. 31.12.2024.")
     if tie.since and until < tie.since:

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from graph_schema import clock
 from graph_schema.errors import (
     AlreadyExists,
     InvalidRelationship,
@@ -832,7 +833,7 @@ class GraphStore:
         ``area``, ``field`` and ``kind`` narrow the organisations; offers and people then
         follow their organisations, and ties are kept only where both ends are kept.
         """
-        day = as_of or dt.date.today()
+        day = as_of or clock.today()
         share = _FieldSharing()
         wanted = {NodeLabel(x) for x in labels} if labels is not None else set(NodeLabel)
         wanted_types = {RelType(x) for x in types} if types is not None else set(RelType)

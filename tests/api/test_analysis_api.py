@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.bootstrap import load_demo
+from graph_schema import clock
 from graph_schema.demo import generate_region
 from graph_schema.store import open_ladybug
 from tests.api.conftest import Api, make_api
@@ -41,7 +41,7 @@ def demo_api(demo_dir: Path, tmp_path: Path) -> Iterator[Api]:
 
 
 def test_every_analysis_answers_and_finds_the_planted_gaps(demo_api: Api) -> None:
-    planted = generate_region(size=150).planted
+    planted = generate_region(size=150, today=clock.today()).planted
     get = lambda path, **p: demo_api.as_("viewer", "GET", f"/api/analysis/{path}", params=p)  # noqa: E731
     metrics = get("metrics").json()["items"]
     assert len(metrics) == 150
@@ -82,7 +82,7 @@ def test_every_analysis_answers_and_finds_the_planted_gaps(demo_api: Api) -> Non
 
 def test_results_are_cached_until_a_write(demo_api: Api) -> None:
     service = demo_api.client.app.state.analysis  # type: ignore[attr-defined]
-    f = (dt.date.today(), None, None, None)
+    f = (clock.today(), None, None, None)
     first = service.summary(f)
     assert service.summary(f) is first
     demo_api.as_("editor", "POST", "/api/organisations", json={"name": "Neu", "kind": "other"})
@@ -136,7 +136,7 @@ def test_large_graphs_serve_estimates_while_the_exact_figures_run(
     monkeypatch.setattr(analysis_module, "CHUNK", 16)
     service = demo_api.client.app.state.analysis  # type: ignore[attr-defined]
     get = lambda path, **p: demo_api.as_("viewer", "GET", f"/api/analysis/{path}", params=p)  # noqa: E731
-    today = dt.date.today()
+    today = clock.today()
     f = (today, None, None, None)
 
     idle = get("status").json()

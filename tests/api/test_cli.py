@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from graph_schema import clock
+
 CLI = [sys.executable, "-m", "api.cli"]
 ROOT = Path(__file__).parents[2]
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETZWERKATLAS_")}
+    env[clock.ENV] = clock.today().isoformat()  # the tests' pinned day
     env.update({"NETZWERKATLAS_DATA_DIR": str(data_dir), "COLUMNS": "200", **extra})
     return env
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from graph_schema import clock
 from graph_schema.demo import DemoRegion, generate_region
 from graph_schema.store.graph_store import Snapshot
 from network._snapshot import exists_on
@@ -22,7 +23,7 @@ from network.gaps import (
 from network.graphs import cooperation_graph
 from network.mixing import ei_index, mso_cooperation
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def demo_snapshot(region: DemoRegion, today: dt.date) -> Snapshot:

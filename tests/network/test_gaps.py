@@ -375,13 +375,20 @@ def test_council_representation_shares_and_coverage() -> None:
     assert [a["id"] for a in rep["uncovered_areas"]] == ["B", "C"]
 
 
-def test_council_representation_of_another_body_and_errors() -> None:
+def test_council_representation_of_another_body_and_without_a_council() -> None:
     nodes, ties = council_world()
     snap = snapshot(nodes, ties)
     ak = council_representation(snap, body_id="ak")
-    assert ak["seats"] == 1 and ak["member_organisations"] == ["i"]
+    assert ak["seats"] == 1 and ak["member_organisations"] == ["i"] and ak["message"] is None
     with pytest.raises(ValueError, match="no body"):
         council_representation(snap, body_id="w")
-    without = snapshot([n for n in nodes if n.id != "rat"], ties)
-    with pytest.raises(ValueError, match="project_council"):
-        council_representation(without)
+    # a new office has no council yet: a normal answer that says what to add
+    without = council_representation(snapshot([n for n in nodes if n.id != "rat"], ties))
+    assert without["body"] is None and without["seats"] == 0 and without["kinds"] == []
+    assert without["message"]["code"] == "no_council"
+    assert "Gremien" in without["message"]["de"] and "Bodies" in without["message"]["en"]
+    # a council without members: the kinds of the network, no shares of seats
+    seatless = [t for t in ties if not (isinstance(t, MemberOf) and t.to_id == "rat")]
+    empty = council_representation(snapshot(nodes, seatless))
+    assert empty["body"]["id"] == "rat" and empty["message"]["code"] == "no_seats"
+    assert all(k["seat_share"] is None for k in empty["kinds"])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from graph_schema import clock
 from tests.transfer.conftest import DATA
 
 ROOT = Path(__file__).parents[2]
@@ -17,6 +18,7 @@ ROOT = Path(__file__).parents[2]
 
 def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETZWERKATLAS_")}
+    env[clock.ENV] = clock.today().isoformat()  # the tests' pinned day
     env.update({"NETZWERKATLAS_DATA_DIR": str(data_dir), "COLUMNS": "200"})
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],

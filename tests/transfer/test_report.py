@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.transfer import report
+from graph_schema import clock
 from graph_schema.store import GraphStore
 from tests.api.conftest import Api
 from tests.transfer.conftest import TODAY, fill
@@ -94,7 +95,7 @@ def test_report_uses_the_analysis_charts_and_the_network_views_layout(
     store.update(NodeLabel.ORGANISATION, org.id, {"name": XSS})
     layouts = LayoutStore(tmp_path / "layouts")
     data = report.build_report(
-        store, as_of=dt.date.today(), compare_to=dt.date(2022, 1, 1), layouts=layouts
+        store, as_of=clock.today(), compare_to=dt.date(2022, 1, 1), layouts=layouts
     )
     html = report.render_html(data)
     # the charts of viz.charts: bars and diverging bars, with their styles inside
@@ -103,7 +104,7 @@ def test_report_uses_the_analysis_charts_and_the_network_views_layout(
     # the picture uses the network view's colours and the stored layout of /netzwerk
     stored = layouts.get("cooperation")
     assert stored is not None and org.id in stored.positions
-    g = cooperation_graph(store.snapshot(dt.date.today()))
+    g = cooperation_graph(store.snapshot(clock.today()))
     assert html.count("<circle") == g.number_of_nodes()
     assert KIND_COLOURS[g.nodes[org.id]["kind"]] in html
     # names are text, never markup

@@ -440,7 +440,31 @@ def test_add_a_cooperation_through_the_form(browser: object, server: Server) -> 
     watch.check()
 
 
-def test_viewer_sees_no_edit_control_and_no_email(browser: object, server: Server) -> None:
+def _demo_people_and_organisations() -> tuple[list[str], dict[str, str]]:
+    """The demo region the test server loaded (same size, seed and pinned today): every
+    person's e-mail and phone, and each organisation's general e-mail."""
+    from api.settings import Settings
+    from graph_schema import clock
+    from graph_schema.demo import generate_region
+    from graph_schema.model import NodeLabel
+
+    region = generate_region(150, seed=Settings().demo_seed, today=clock.today())
+    personal = [
+        value
+        for p in region.nodes[NodeLabel.PERSON]
+        for value in (p.email, p.phone)
+        if value is not None
+    ]
+    org_mail = {o.id: o.email for o in region.nodes[NodeLabel.ORGANISATION] if o.email}
+    return personal, org_mail
+
+
+def test_viewer_sees_no_edit_control_and_no_personal_data(browser: object, server: Server) -> None:
+    """A council member reads everything but people's contact data: no person's e-mail,
+    phone or consent date anywhere; an organisation's general address stays visible."""
+    personal, org_mail = _demo_people_and_organisations()
+    assert len(personal) > 100 and org_mail
+    with_mail = sorted(org_mail)[0]
     watch = Watch()
     context = _context(browser, watch)
     page = context.new_page()
@@ -460,19 +484,25 @@ def test_viewer_sees_no_edit_control_and_no_email(browser: object, server: Serve
         "/personen/per-00001",
         "/organisationen",
         "/organisationen/org-00001",
+        f"/organisationen/{with_mail}",
         "/angebote",
         "/gremien/bod-00001",
         "/netzwerk",
     ):
         page.goto(server.url + path)
         body = page.locator("main").inner_text()
-        assert "@" not in body, path
+        shown = [value for value in personal if value in body]
+        assert not shown, (path, shown[:3])
+        if path.startswith("/personen"):
+            assert "@" not in body and "Einwilligung" not in body, path
         for name in ("Bearbeiten", "Löschen", "Neu anlegen", "Positionen speichern"):
             assert page.get_by_role("link", name=name).count() == 0, (path, name)
             assert page.get_by_role("button", name=name).filter(visible=True).count() == 0, (
                 path,
                 name,
             )
+        if path == f"/organisationen/{with_mail}":
+            assert org_mail[with_mail] in body, "the organisation's own address is not personal"
     _shot(page, "91-leser-person")
     context.close()
     watch.check()

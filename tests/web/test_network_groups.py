@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from api.web import network
+from graph_schema import clock
 from graph_schema.model import NodeLabel, RelType
 from tests.web.conftest import XSS, Web
 
@@ -110,7 +111,6 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
 ) -> None:
     """After a change the next visitor should not wait for the snapshot of a large network:
     a few seconds after the last change the view is rebuilt without any request."""
-    import datetime as dt
     import time
 
     from api.web.cache import analysis_cache
@@ -125,7 +125,7 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
     )
     version = store.version
     cache = analysis_cache(_Request(app))  # type: ignore[arg-type]
-    key = (version, "cooperation_graph", dt.date.today())
+    key = (version, "cooperation_graph", clock.today())
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and key not in cache._items:
         time.sleep(0.05)

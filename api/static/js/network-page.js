@@ -9,9 +9,9 @@
   if (slider && date) {
     slider.addEventListener("input", function () { if (out) out.textContent = slider.value; });
     slider.addEventListener("change", function () {
+      // the server's year, not the browser's: the slider's last year is the reference year
       var year = parseInt(slider.value, 10);
-      var now = new Date();
-      date.value = year >= now.getFullYear() ? "" : year + "-12-31";
+      date.value = year >= parseInt(slider.max, 10) ? "" : year + "-12-31";
       form.submit();
     });
   }
