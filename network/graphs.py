@@ -88,6 +88,9 @@ def cooperation_graph(snapshot: Snapshot) -> nx.Graph:
             areas=areas.get(org.id, []),
             fields=fields.get(org.id, []),
         )
+        short = getattr(org, "short_name", None)
+        if short:
+            g.nodes[org.id]["short_name"] = short
     pairs: dict[tuple[str, str], list[tuple[int, str | None]]] = defaultdict(list)
     for t in idx.ties(RelType.COOPERATES_WITH):
         if t.from_id == t.to_id or t.from_id not in g or t.to_id not in g:

@@ -17,7 +17,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,23 @@ Position = tuple[float, float]
 #: distance between neighbours in the layout's units (vis-network pixels at zoom 1)
 EDGE_LENGTH = 90.0
 #: version of :func:`compute_layout`: stored layouts of an earlier one are computed anew
-#: unless an editor has arranged them (2: core spread and nearest-neighbour spacing)
-ALGORITHM = 2
+#: unless an editor has arranged them (2: core spread and nearest-neighbour spacing; 3:
+#: room for the names; 4: pairs side by side)
+ALGORITHM = 4
 #: typical distance from a node to its nearest neighbour, at least (vis-network units)
 SPACING = 60.0
 #: share of new nodes up to which a stored layout is extended instead of recomputed
 EXTEND_SHARE = 0.2
+#: the map's canvas in a 1400x900 browser window (CSS pixels): layouts are made to show
+#: every name at a readable size when the whole map fits into it
+CANVAS = (1106.0, 683.0)
+#: margin around the picture when the map is fitted to the canvas (netview.js)
+FIT_MARGIN = 1.04
+#: up to this many nodes the layout makes room for every name
+NAMED_LIMIT = 1000
+#: every name is asked for up to this many nodes; above, as many as fill this share of
+#: the canvas (with the dots), most connected first
+ALL_NAMED, NAMED_SHARE = 300, 0.5
 
 
 #: exponent of the radial spreading of a component's core (1: none); see :func:`_spread_core`
@@ -126,15 +137,21 @@ def compute_layout(
     seed: int = 42,
     initial: Mapping[Hashable, Position] | None = None,
     iterations: int = 500,
+    names: bool = True,
 ) -> dict[Hashable, Position]:
-    """A seeded force-directed layout of ``g``, centred, in vis-network units.
+    """A seeded force-directed layout of ``g``, centred, in vis-network units, with room
+    for the names.
 
     Each connected component of three or more nodes gets its own Fruchterman-Reingold
     layout (igraph); the components are packed in rows, largest first, and pairs and
-    isolated nodes go into a compact grid below them, so that a few unconnected actors do
-    not push the network into a corner. Nodes are taken in sorted order: the same graph
-    and seed give the same positions. ``initial`` positions (e.g. of a stored layout) are
-    the starting point where given.
+    isolated nodes go into a compact block of named cells below them, so that a few
+    unconnected actors do not push the network into a corner. Then (``names``, up to
+    :data:`NAMED_LIMIT` nodes) the picture is fitted to the map's canvas
+    (:data:`CANVAS`) and nodes are pushed apart until no two names overlap
+    (:func:`viz.labels.separate`): the browser shows the whole map at a zoom at which
+    the names are readable. Nodes are taken in sorted order: the same graph and seed
+    give the same positions. ``initial`` positions (e.g. of a stored layout) are the
+    starting point where given.
 
     Examples:
         >>> g = nx.path_graph(4)
@@ -149,7 +166,11 @@ def compute_layout(
         (sorted(c, key=str) for c in nx.connected_components(g)), key=lambda c: (-len(c), str(c[0]))
     )
     big = [c for c in comps if len(c) >= 3]
-    small = [v for c in comps if len(c) < 3 for v in c]
+    small_comps = [c for c in comps if len(c) < 3]
+    small = [v for c in small_comps for v in c]
+    boxes = None
+    if names and len(g) <= NAMED_LIMIT:
+        boxes = {v: (max(fp.w, 2 * fp.r), 2 * fp.r + fp.h) for v, fp in footprints(g).items()}
     blocks = [_force_directed(g, c, seed, initial, iterations) for c in big]
     sizes = [(max(x for x, _ in b.values()), max(y for _, y in b.values())) for b in blocks]
     area = sum((w + EDGE_LENGTH) * (h + EDGE_LENGTH) for w, h in sizes)
@@ -166,14 +187,149 @@ def compute_layout(
         row_height = max(row_height, h)
     if small:
         y = (y + row_height + gap) if blocks else 0.0
-        step = EDGE_LENGTH * 0.6
-        per_row = max(1, int(width // step) + 1)
-        for i, v in enumerate(small):
-            out[v] = ((i % per_row) * step, y + (i // per_row) * step)
+        # cells as wide as the widest name among them: a named block, not a row of dots
+        step_x = step_y = EDGE_LENGTH * 0.6
+        if boxes is not None:
+            step_x = max(step_x, max(boxes[v][0] for v in small) + 8)
+            step_y = max(step_y, max(boxes[v][1] for v in small) + 8)
+        per_row = max(2, int(max(width, CANVAS[0]) // step_x))
+        i = 0
+        for comp in small_comps:
+            if i % per_row + len(comp) > per_row:  # a pair is never split over two rows
+                i += per_row - i % per_row
+            for v in comp:
+                out[v] = ((i % per_row) * step_x, y + (i // per_row) * step_y)
+                i += 1
+    if boxes is not None:
+        out = _fit_to_canvas(g, out)
     xs = [p[0] for p in out.values()]
     ys = [p[1] for p in out.values()]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     return {v: (round(px - cx, 1), round(py - cy, 1)) for v, (px, py) in out.items()}
+
+
+def footprints(g: nx.Graph, above: Iterable[Hashable] = ()) -> dict[Hashable, Any]:
+    """Each node's room on the map (:class:`viz.labels.Footprint`): its dot, sized by
+    degree as on the map by default, and its name as the map writes it (below the dot,
+    above it for the nodes in ``above``)."""
+    from viz.labels import footprint, lines_for, map_label
+    from viz.network_view import node_sizes
+
+    radius = node_sizes(dict(g.degree()), len(g))
+    width, lines = lines_for(len(g))
+    up = set(above)
+    return {
+        v: footprint(
+            map_label(str(g.nodes[v].get("name") or v), g.nodes[v].get("short_name"), width, lines),
+            radius[v],
+            above=v in up,
+        )
+        for v in g
+    }
+
+
+def name_order(g: nx.Graph) -> list[Hashable]:
+    """Whose name comes first when room is short: the best connected, and among equals the
+    migrant organisations (whose place in the network is the office's question)."""
+    return sorted(
+        g,
+        key=lambda v: (-g.degree(v), g.nodes[v].get("kind") != "migrant_organisation", str(v)),
+    )
+
+
+def ego_layout(g: nx.Graph, center: Hashable) -> dict[Hashable, Position]:
+    """The focus in the middle, its partners on a ring around it, their partners on an
+    outer ring beside them; names above the dots in the upper half (:func:`names_above`)
+    and below in the lower half, so they point away from the focus. Then, as every map,
+    fitted to the canvas with room for every name.
+
+    Examples:
+        >>> g = nx.star_graph(["m", "a", "b", "c"])
+        >>> pos = ego_layout(g, "m")
+        >>> ys = sorted(round(pos[v][1]) for v in "abc")
+        >>> len(set(ys)) > 1 or len({round(pos[v][0]) for v in "abc"}) == 3
+        True
+    """
+    if center not in g:
+        return compute_layout(g)
+    first = sorted((v for v in g.neighbors(center)), key=lambda v: (-g.degree(v), str(v)))
+    inner = set(first) | {center}
+    prints = footprints(g)
+    widths = [max(prints[v].w, 2 * prints[v].r) + 16 for v in first]
+    r1 = max(EDGE_LENGTH * 1.6, sum(widths) / (2 * math.pi))
+    if r1 > CANVAS[0] / 2.5 and len(first) > 8:  # many partners: two rings, alternating
+        r1 = max(EDGE_LENGTH * 1.6, sum(widths) / (4 * math.pi))
+    out: dict[Hashable, Position] = {center: (0.0, 0.0)}
+    angle_of: dict[Hashable, float] = {}
+    for i, v in enumerate(first):
+        a = -math.pi / 2 + 2 * math.pi * i / max(1, len(first))
+        r = r1 * (1.0 if i % 2 == 0 or len(first) <= 8 else 1.35)
+        out[v] = (r * math.cos(a), r * math.sin(a))
+        angle_of[v] = a
+    outer = sorted(
+        (v for v in g if v not in inner),
+        key=lambda v: (
+            min((angle_of[u] for u in g.neighbors(v) if u in angle_of), default=0.0),
+            str(v),
+        ),
+    )
+    r2 = r1 * 1.35 + EDGE_LENGTH * 1.5
+    for i, v in enumerate(outer):
+        a = -math.pi / 2 + 2 * math.pi * (i + 0.5) / max(1, len(outer))
+        near = [angle_of[u] for u in g.neighbors(v) if u in angle_of]
+        if near:  # beside its partner on the inner ring
+            a = (a + sum(near) / len(near)) / 2
+        out[v] = (r2 * math.cos(a), r2 * math.sin(a))
+    return _fit_to_canvas(g, out, above=names_above(out, center))
+
+
+def names_above(positions: Mapping[Hashable, Position], center: Hashable) -> set[Hashable]:
+    """The nodes above the focus: their names are written above the dot (outwards)."""
+    cy = positions[center][1]
+    return {v for v, (_x, y) in positions.items() if y < cy - 1.0}
+
+
+def _fit_to_canvas(
+    g: nx.Graph, positions: Mapping[Hashable, Position], above: Iterable[Hashable] = ()
+) -> dict[Hashable, Position]:
+    """Fit the picture to the canvas and give every node's dot and name its own room.
+
+    The force-directed picture is scaled into the canvas (width and height separately, at
+    most twice as much one way as the other, so the shape stays recognisable); then
+    :func:`viz.labels.place` puts each node, most connected first, at the free spot nearest
+    to its place in that picture. As many names as fit in about half of the canvas are
+    asked for; a name that finds no room leaves its node unnamed at first sight.
+    """
+    from viz.labels import place
+
+    nodes = list(positions)
+    prints = footprints(g, above)
+    width, height = CANVAS[0] / FIT_MARGIN, CANVAS[1] / FIT_MARGIN
+    xs = [positions[v][0] for v in nodes]
+    ys = [positions[v][1] for v in nodes]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    span_x, span_y = max(max(xs) - min(xs), 1.0), max(max(ys) - min(ys), 1.0)
+    mean_w = sum(max(prints[v].w, 2 * prints[v].r) for v in nodes) / len(nodes)
+    mean_h = sum(2 * prints[v].r + prints[v].h for v in nodes) / len(nodes)
+    sx = min(1.0, max(width - mean_w, 1.0) / span_x)
+    sy = min(1.0, max(height - 1.5 * mean_h, 1.0) / span_y)
+    sx, sy = min(sx, 2 * sy), min(sy, 2 * sx)
+    targets = [((positions[v][0] - cx) * sx, (positions[v][1] - cy) * sy) for v in nodes]
+    order_of = {v: i for i, v in enumerate(nodes)}
+    order = [order_of[v] for v in name_order(g)]
+    budget = NAMED_SHARE * width * height
+    wanted = [False] * len(nodes)
+    used = sum((2 * prints[v].r) ** 2 for v in nodes)
+    for i in order:
+        fp = prints[nodes[i]]
+        used += fp.w * fp.h
+        if used > budget and len(nodes) > ALL_NAMED:
+            break
+        wanted[i] = True
+    placed, _named = place(
+        targets, [prints[v] for v in nodes], order, (width, height), named=wanted
+    )
+    return {v: placed[i] for i, v in enumerate(nodes)}
 
 
 def _jitter(node: Hashable, salt: int = 0) -> Position:
@@ -301,9 +457,14 @@ class LayoutStore:
             self._memory[layout.key] = (path.stat().st_mtime, layout)
 
     def positions_for(
-        self, key: str, g: nx.Graph
+        self,
+        key: str,
+        g: nx.Graph,
+        compute: Callable[[nx.Graph], dict[Hashable, Position]] | None = None,
     ) -> tuple[dict[Hashable, Position], dict[str, Any]]:
-        """Positions of every node of ``g`` under ``key``: stored, extended or computed.
+        """Positions of every node of ``g`` under ``key``: stored, extended or computed
+        (by ``compute``, default :func:`compute_layout`; such a layout is computed anew
+        rather than extended).
 
         Returns the positions and what happened (``source``: stored, extended or computed;
         ``seconds``: time spent computing).
@@ -317,7 +478,10 @@ class LayoutStore:
             started = time.perf_counter()
             if stored and not missing:
                 source = "stored"
-            elif stored and (stored.edited or len(missing) <= max(20, EXTEND_SHARE * len(g))):
+            elif stored and (
+                stored.edited
+                or (compute is None and len(missing) <= max(20, EXTEND_SHARE * len(g)))
+            ):
                 have = {v: known[str(v)] for v in g if str(v) in known}
                 new = place_new_nodes(g, have)
                 stored.positions.update({str(k): v for k, v in new.items()})
@@ -325,7 +489,10 @@ class LayoutStore:
                 source = "extended"
             else:
                 initial = {v: known[str(v)] for v in g if str(v) in known}
-                positions = compute_layout(g, seed=self.seed, initial=initial or None)
+                if compute is not None:
+                    positions = compute(g)
+                else:
+                    positions = compute_layout(g, seed=self.seed, initial=initial or None)
                 stored = StoredLayout(
                     key=key,
                     positions={**known, **{str(k): v for k, v in positions.items()}},

@@ -20,6 +20,8 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from viz.labels import FONT, ONE_LINE_ABOVE, cull, footprint, lines_for, map_label
+
 __all__ = [
     "COMMUNITY_COLOURS",
     "KIND_COLOURS",
@@ -63,9 +65,12 @@ COMMUNITY_COLOURS: tuple[str, ...] = (
 OTHER_COLOUR = "#C8C8C8"
 FADED_COLOUR = "#DDDDDD"
 GAP_COLOUR = "#E4572E"
-MIN_SIZE, MAX_SIZE = 8.0, 40.0
-#: label sizes: most names are drawn once zoomed in, the hubs' already on the whole map
-SMALL_FONT, HUB_FONT, HUB_FONT_MAX = 12, 24, 34
+MIN_SIZE, MAX_SIZE, SMALLER_MIN, SMALLER_MAX = 6.0, 24.0, 5.0, 12.0
+#: font of the names without room at first sight, and vis-network's drawThreshold: such a
+#: name is drawn from zoom 1.25 on, every other name (viz.labels.FONT) at any usual zoom
+HIDDEN_FONT, DRAW_THRESHOLD = 4, 6
+#: names considered for drawing at most (the best connected first)
+CULL_LIMIT = 3000
 #: above this many nodes the browser hides ties while dragging or zooming
 LARGE = 1000
 
@@ -103,13 +108,19 @@ def script_json(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def node_sizes(values: Mapping[Hashable, float | None]) -> dict[Hashable, float]:
-    """Sizes from ``MIN_SIZE`` to ``MAX_SIZE`` with area proportional to the value.
+def node_sizes(
+    values: Mapping[Hashable, float | None], nodes: int | None = None
+) -> dict[Hashable, float]:
+    """Sizes from ``MIN_SIZE`` to ``MAX_SIZE`` with area proportional to the value; on a
+    map of more than :data:`viz.labels.ONE_LINE_ABOVE` ``nodes`` the largest is
+    :data:`SMALLER_MAX` (more room for names).
 
     Examples:
         >>> node_sizes({"a": 0, "b": 1, "c": 4})
-        {'a': 8.0, 'b': 24.0, 'c': 40.0}
+        {'a': 6.0, 'b': 15.0, 'c': 24.0}
     """
+    large = nodes is not None and nodes > ONE_LINE_ABOVE
+    smallest, largest = (SMALLER_MIN, SMALLER_MAX) if large else (MIN_SIZE, MAX_SIZE)
     clean = {k: float(v) for k, v in values.items() if v is not None and math.isfinite(v)}
     top = max(clean.values(), default=0.0)
     low = min(clean.values(), default=0.0)
@@ -117,10 +128,10 @@ def node_sizes(values: Mapping[Hashable, float | None]) -> dict[Hashable, float]
     for k in values:
         v = clean.get(k)
         if v is None or top <= low:
-            out[k] = MIN_SIZE
+            out[k] = smallest
         else:
             share = math.sqrt((v - low) / (top - low))
-            out[k] = round(MIN_SIZE + share * (MAX_SIZE - MIN_SIZE), 1)
+            out[k] = round(smallest + share * (largest - smallest), 1)
     return out
 
 
@@ -152,6 +163,7 @@ def build_view(
     lang: str = "de",
     node_url: str = "/organisationen/",
     other_label: str = "other",
+    names_above: Iterable[Hashable] = (),
 ) -> NetworkView:
     """The vis-network data of a view of ``g`` (organisations as nodes).
 
@@ -172,6 +184,8 @@ def build_view(
         lang: language of numbers in tooltips.
         node_url: link target prefix of an organisation's detail page.
         other_label: legend entry of the small communities.
+        names_above: nodes whose name is written above the dot (e.g. the upper half of
+            an ego network, so that names point away from the focus).
 
     Examples:
         >>> g = nx.Graph([("a", "b")])
@@ -182,7 +196,8 @@ def build_view(
         (['AWO', '<b>Verein</b>'], '<b>Verein</b>')
     """
     strong = set(highlight) if highlight is not None else None
-    sizes = node_sizes(metric) if metric is not None else {}
+    sizes = node_sizes(metric, len(g)) if metric is not None else {}
+    lines = lines_for(len(g))
     legend: list[dict[str, Any]] = []
     used_kinds: dict[str, int] = {}
     used_communities: dict[int, int] = {}
@@ -206,7 +221,7 @@ def build_view(
         x, y = positions[v]
         node: dict[str, Any] = {
             "id": str(v),
-            "label": name,
+            "label": map_label(name, attrs.get("short_name"), *lines),
             "name": name,
             "x": x,
             "y": y,
@@ -216,8 +231,7 @@ def build_view(
             "tooltip": tooltip,
             "url": node_url + str(v),
         }
-        # bigger nodes get bigger labels: zoomed out, only the hubs are named
-        node["font"] = {"size": SMALL_FONT}
+        node["font"] = {"size": FONT}
         if strong is not None:
             if v in strong:
                 node["borderWidth"] = 4
@@ -228,25 +242,10 @@ def build_view(
                 node["color"] = {"background": FADED_COLOUR, "border": "#BBBBBB"}
                 node["font"] = {**node["font"], "color": "#767676"}
         nodes.append(node)
-    # the names of the largest fifth are large enough to be drawn on the whole map, the
-    # others appear when zooming in (vis-network's drawThreshold, see vis_options)
-    ranked_sizes = sorted((n["size"] for n in nodes), reverse=True)
-    if ranked_sizes:
-        hub = ranked_sizes[max(0, len(ranked_sizes) // 5 - 1)]
-        spread = (ranked_sizes[0] - hub) or 1.0
-        for n in nodes:
-            if n["size"] >= hub and n["size"] > ranked_sizes[-1]:
-                big = HUB_FONT + (HUB_FONT_MAX - HUB_FONT) * (n["size"] - hub) / spread
-                n["font"] = {**n["font"], "size": round(big)}
-    if len(nodes) > LARGE:
-        # thousands of overlapping names are unreadable and slow to draw: name the largest
-        # nodes; every node keeps its name in the tooltip, the panel and the search
-        keep = max(60, len(nodes) // 25)
-        ranked = sorted(nodes, key=lambda n: (-n["size"], n["id"]))
-        named = {n["id"] for n in ranked[:keep]} | {str(v) for v in strong or ()}
-        for n in nodes:
-            if n["id"] not in named:
-                n["label"] = ""
+    # every name that has room is drawn at a readable size; the others only appear when
+    # zooming in (their font is below vis-network's drawThreshold at zoom 1), and every
+    # node keeps its full name in the tooltip, the panel and the search
+    _cull_names(g, nodes, strong, {str(v) for v in names_above})
     nodes.extend(extra_nodes)
     edges = []
     for a, b, attrs in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
@@ -288,6 +287,28 @@ def build_view(
     return NetworkView(nodes, edges, legend, vis_options(len(nodes)))
 
 
+def _cull_names(
+    g: nx.Graph, nodes: list[dict[str, Any]], strong: set[Hashable] | None, above: set[str]
+) -> None:
+    """Give the names that fit :data:`viz.labels.FONT`, the rest :data:`HIDDEN_FONT`:
+    emphasised nodes first, then the best connected (:func:`viz.layout.name_order`)."""
+    from viz.layout import name_order
+
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    first = {str(v) for v in strong} if strong is not None else None
+    ranked = sorted(
+        (index[str(v)] for v in name_order(g)),
+        key=lambda i: first is not None and nodes[i]["id"] not in first,
+    )[:CULL_LIMIT]
+    prints = [footprint(n["label"], n["size"], above=n["id"] in above) for n in nodes]
+    shown = cull([(n["x"], n["y"]) for n in nodes], prints, ranked)
+    for n, fp, ok in zip(nodes, prints, shown, strict=True):
+        if fp.above:
+            n["font"] = {**n["font"], "vadjust": round(fp.vadjust, 1)}
+        if not ok:
+            n["font"] = {**n["font"], "size": HIDDEN_FONT}
+
+
 def vis_options(n: int) -> dict[str, Any]:
     """vis-network options: positions come from the server, so physics stays off."""
     large = n > LARGE
@@ -308,10 +329,9 @@ def vis_options(n: int) -> dict[str, Any]:
             "shape": "dot",
             "borderWidth": 1,
             "font": {"size": 14, "face": "sans-serif", "color": "#1A1A1A"},
-            # a label is drawn once it would be this many pixels high: zoomed out to the
-            # whole map only the hubs are named (their labels are larger), zooming in
-            # names the rest; every name stays in the tooltip, the panel and the search
-            "scaling": {"label": {"drawThreshold": 14}},
+            # a label is drawn once it would be drawThreshold - 1 pixels high: the names
+            # without room at first sight (HIDDEN_FONT) appear when zooming in
+            "scaling": {"label": {"drawThreshold": DRAW_THRESHOLD}},
         },
         "edges": {
             "smooth": False,

@@ -40,7 +40,7 @@ from viz.aggregate import (
     group_layout,
     merge_small_groups,
 )
-from viz.layout import LayoutStore, place_new_nodes
+from viz.layout import LayoutStore, ego_layout, names_above, place_new_nodes
 from viz.network_view import (
     COMMUNITY_COLOURS,
     OTHER_COLOUR,
@@ -518,13 +518,17 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
     extra_edges: list[dict[str, Any]] = []
     highlight: set[str] | None = None
     highlight_label = ""
+    above: set[Any] = set()
     focus = [f for f in p.fokus if f in g]
 
     if p.ansicht == "ego" and focus:
         center = focus[0]
         g = nx.ego_graph(g, center, radius=p.schritte)
         key = f"ego|{center}|{p.schritte}"
-        positions, layout_info = layout_store.positions_for(key, g)
+        positions, layout_info = layout_store.positions_for(
+            key, g, compute=lambda h: ego_layout(h, center)
+        )
+        above = names_above(positions, center)
         highlight, highlight_label = {center}, _("Mittelpunkt")
         info["center"] = center
     elif p.ansicht == "projektrat":
@@ -668,6 +672,7 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
         extra_edges=extra_edges,
         lang=lang,
         other_label=_("kleinere Gruppen"),
+        names_above=above,
     )
     view.meta.update(
         {

@@ -9,6 +9,7 @@ import re
 import networkx as nx
 
 from viz.charts import Bar, bar_chart, diverging_bars, heat_level
+from viz.labels import map_label
 from viz.network_view import (
     KIND_COLOURS,
     MAX_SIZE,
@@ -38,7 +39,9 @@ POS = {"a": (0.0, 0.0), "b": (90.0, 0.0), "c": (0.0, 90.0)}
 def test_nodes_carry_names_as_plain_text_and_colours_by_kind() -> None:
     view = build_view(_graph(), POS, kind_label=str, metric={"a": 2, "b": 1, "c": 1})
     nodes = {n["id"]: n for n in view.nodes}
-    assert nodes["b"]["label"] == XSS and nodes["b"]["tooltip"][0] == XSS
+    # the map wraps a long name; the text stays text, and the full name is the tooltip's
+    assert nodes["b"]["label"] == map_label(XSS) and nodes["b"]["tooltip"][0] == XSS
+    assert nodes["b"]["name"] == XSS
     assert "title" not in nodes["b"]  # the browser builds the tooltip from text nodes
     assert nodes["a"]["color"]["background"] == KIND_COLOURS["welfare_association"]
     assert nodes["a"]["size"] == MAX_SIZE and nodes["b"]["size"] == MIN_SIZE

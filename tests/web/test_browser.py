@@ -10,6 +10,7 @@ test. Screenshots go to ``test-artifacts/screenshots/``, timings to
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import socket
@@ -27,6 +28,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+from tests.web.map_metrics import measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -63,12 +66,15 @@ class Server:
         return (self.data_dir / "initial-admin-password").read_text().strip()
 
 
-def _start(data_dir: Path, *, demo_size: int = 150, log_name: str = "server") -> Server:
+def _start(
+    data_dir: Path, *, demo_size: int = 150, log_name: str = "server", demo: bool = True
+) -> Server:
     port = _free_port()
     env = {
         **os.environ,
         "NETZWERKATLAS_DATA_DIR": str(data_dir),
         "NETZWERKATLAS_DEMO_SIZE": str(demo_size),
+        "NETZWERKATLAS_LOAD_DEMO": "true" if demo else "false",
         "NETZWERKATLAS_LOG_LEVEL": "warning",
     }
     log = data_dir.parent / f"{log_name}.log"
@@ -579,6 +585,85 @@ def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     s = _start(data, demo_size=3000, log_name="server3000")
     yield s
     _stop(s)
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A new office's list: 68 organisations with long real-shaped names, 54 cooperations,
+    many without any (tests/web/real_shaped.py)."""
+    from graph_schema.store import open_ladybug
+    from tests.web.real_shaped import load, real_shaped
+
+    data = tmp_path_factory.mktemp("real") / "data"
+    store = open_ladybug(data)
+    store.init()
+    load(store, real_shaped(68, 54, seed=1))
+    store.close()
+    s = _start(data, demo=False, log_name="real-server")
+    yield s
+    _stop(s)
+
+
+def _readable(page, what: str, minimum: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The drawn map at first sight: the share of organisations named at 10 px or more,
+    no two drawn names overlapping, none cut off by the canvas edge."""
+    found = measure(page)
+    TIMINGS[f"named share {what}"] = round(found["share"], 3)
+    assert found["share"] >= minimum, (what, found["named"], found["nodes"])
+    assert not found["overlaps"], (what, found["overlaps"][:5])
+    assert not found["cut"], (what, found["cut"][:5])
+    return found
+
+
+@pytest.mark.parametrize("which", ["demo", "long names"])
+def test_the_map_names_the_organisations_readably(
+    browser: object, server: Server, real_server: Server, which: str
+) -> None:
+    """In a 1400x900 window, without zooming: up to 100 organisations every one is named
+    at 10 px or more, up to 300 at least 80 %; drawn names never overlap and are never
+    cut off; the same in the offline HTML; the ego network of a migrant organisation puts
+    its partners around it, each named."""
+    site = server if which == "demo" else real_server
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, site)
+    page.goto(site.url + "/netzwerk")
+    _wait_network(page)
+    nodes = page.evaluate("() => window.netzwerkatlasNetwork.body.nodeIndices.length")
+    found = _readable(page, which, 1.0 if nodes <= 100 else 0.8)
+    _shot(page, f"95-karte-{which.replace(' ', '-')}")
+    # the offline download shows the same placement, as readable
+    html = page.request.get(site.url + "/netzwerk/download.html").text()
+    offline = context.new_page()
+    offline.set_content(html)
+    _wait_network(offline)
+    _readable(offline, f"{which} offline", 1.0 if nodes <= 100 else 0.8)
+    offline.close()
+    # the ego network of the best connected migrant organisation: partners around it
+    focus = page.evaluate(
+        """() => { const net = window.netzwerkatlasNetwork; let best = null, deg = -1;
+          for (const id of net.body.nodeIndices) { const n = net.body.nodes[id];
+            if (n.options.color && n.options.color.background === '#D55E00') {
+              const d = net.getConnectedNodes(id).length; if (d > deg) { best = id; deg = d; } } }
+          return best; }"""
+    )
+    assert focus, "no migrant organisation with a tie"
+    page.goto(site.url + f"/netzwerk?ansicht=ego&schritte=1&fokus={focus}")
+    _wait_network(page)
+    ego = _readable(page, f"{which} ego", 1.0)
+    positions = page.evaluate("() => window.netzwerkatlasNetwork.getPositions()")
+    centre = positions.pop(focus)
+    angles = sorted(
+        round(math.degrees(math.atan2(p["y"] - centre["y"], p["x"] - centre["x"]))) % 180
+        for p in positions.values()
+    )
+    if len(angles) >= 3:  # not all on one line through the focus
+        assert len(set(angles)) >= 2, angles
+    _shot(page, f"96-ego-{which.replace(' ', '-')}")
+    context.close()
+    watch.check()
+    assert found["nodes"] == nodes and ego["nodes"] == len(positions) + 1
 
 
 @pytest.mark.slow

@@ -96,7 +96,9 @@
     data.meta = data.meta || {};
     paintSwatches(document);
     if (data.meta.standalone || container.getAttribute("data-height")) {
-      container.style.height = (window.innerHeight - container.getBoundingClientRect().top - 8) + "px";
+      // the canvas reaches down to the window's bottom edge: the whole map at first sight
+      var top = container.getBoundingClientRect().top + window.scrollY;
+      container.style.height = Math.max(420, window.innerHeight - top - 8) + "px";
     }
     var byId = {};
     var nodes = data.nodes.map(function (n) {
@@ -128,6 +130,15 @@
     var panel = document.getElementById("node-panel");
     var status = document.getElementById("network-status");
     var dirty = false;
+
+    // vis-network's fit() leaves a tenth of the canvas empty around the picture; the
+    // server's layout is made for the canvas, so the map is shown almost to the edge
+    function fitTight() {
+      network.fit({ animation: false });
+      var scale = Math.min(1, network.getScale() * 1.06);
+      network.moveTo({ scale: scale, animation: false });
+    }
+    fitTight();
 
     network.once("afterDrawing", function () {
       var ms = Math.round(performance.now() - started);
@@ -198,7 +209,7 @@
     if (png) png.addEventListener("click", function () { downloadPng(container, data.meta.png_name); });
 
     var fit = document.getElementById("network-fit");
-    if (fit) fit.addEventListener("click", function () { network.fit({ animation: false }); });
+    if (fit) fit.addEventListener("click", fitTight);
 
     var save = document.getElementById("save-positions");
     if (save && data.meta.can_save) {
