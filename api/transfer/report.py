@@ -100,7 +100,7 @@ def _signed(value: Any) -> str:
 
 #: the analysis pages' chart styles (api/static/css/app.css), for charts outside the app
 CHART_STYLE = (
-    "<style>text{font:12px 'DejaVu Sans',sans-serif;fill:#1a1a1a}text.value{fill:#333}"
+    "<style>text{font:13px 'DejaVu Sans',sans-serif;fill:#1a1a1a}text.value{fill:#333}"
     ".bar{fill:#1f77b4}.bar.negative{fill:#d55e00}.bar.positive{fill:#009e73}"
     ".axis{stroke:#777}</style>"
 )
@@ -122,14 +122,18 @@ def network_picture(
     positions: dict[Any, tuple[float, float]] | None = None,
     seed: int = 42,
 ) -> tuple[str, str | None]:
-    """The cooperation network as SVG with the network view's layout, colours and sizes.
+    """The cooperation network as SVG with the network view's layout, colours, sizes and
+    names: the same placement as on the map, every name that fits drawn under its dot.
 
     Args:
-        g: the cooperation graph (nodes with ``name`` and ``kind``).
+        g: the cooperation graph (nodes with ``name``, ``kind``, maybe ``short_name``).
         positions: positions in the network view's units (e.g. its stored layout); nodes
             without one are placed beside their neighbours. Default: a seeded layout.
         seed: seed of the layout when none is given.
     """
+    from viz.labels import FONT, LABEL_GAP, cull, footprint, lines_for, map_label
+    from viz.layout import name_order
+
     note = None
     if g.number_of_nodes() > PICTURE_LIMIT:
         keep = sorted(g, key=lambda v: (-g.degree(v), str(v)))[:PICTURE_LIMIT]
@@ -138,9 +142,8 @@ def network_picture(
             f"{_number(g.number_of_nodes())} Organisationen."
         )
         g = g.subgraph(keep).copy()
-    size = 620
     if g.number_of_nodes() == 0:
-        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="40"></svg>', note
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"></svg>', note
     if positions is None:
         pos = compute_layout(g, seed=seed)
     else:
@@ -148,38 +151,54 @@ def network_picture(
         missing = [v for v in g if v not in pos]
         if missing:
             pos.update(place_new_nodes(g, pos))
-    sizes = node_sizes({v: g.degree(v) for v in g})
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    x0, y0 = min(xs), min(ys)
-    span = max(max(xs) - x0, max(ys) - y0) or 1.0
-    scale = (size - 30) / span
-    # vis-network sizes are radii in layout units; keep them readable at any scale
-    radius = {v: max(3.0, min(9.0, sizes[v] * scale * 0.5)) for v in g}
-    height = int((max(ys) - y0) * scale + 30)
-
-    def xy(v: Any) -> tuple[float, float]:
-        return 15 + (pos[v][0] - x0) * scale, 15 + (pos[v][1] - y0) * scale
-
+    nodes = sorted(g, key=str)
+    sizes = node_sizes({v: g.degree(v) for v in g}, len(g))
+    width, lines = lines_for(len(g))
+    labels = {
+        v: map_label(str(g.nodes[v].get("name", v)), g.nodes[v].get("short_name"), width, lines)
+        for v in nodes
+    }
+    prints = [footprint(labels[v], sizes[v]) for v in nodes]
+    index = {v: i for i, v in enumerate(nodes)}
+    named = cull([pos[v] for v in nodes], prints, [index[v] for v in name_order(g)])
+    rects = [
+        r for v, fp, ok in zip(nodes, prints, named, strict=True) for r in fp.rects(*pos[v], ok)
+    ]
+    margin = 8.0
+    x0 = min(r[0] for r in rects) - margin
+    y0 = min(r[1] for r in rects) - margin
+    view_w = max(r[2] for r in rects) + margin - x0
+    view_h = max(r[3] for r in rects) + margin - y0
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{height}" '
-        f'viewBox="0 0 {size} {height}" role="img" aria-label="Netzwerkbild">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{view_w:.0f}" height="{view_h:.0f}" '
+        f'viewBox="{x0:.1f} {y0:.1f} {view_w:.1f} {view_h:.1f}" role="img" '
+        'aria-label="Netzwerkbild">'
+        # the names are measured with Arial's widths; DejaVu Sans is drawn a little smaller
+        f"<style>text{{font-family:Arial,Helvetica,'Liberation Sans',sans-serif;"
+        f"font-size:{FONT}px;fill:#1a1a1a}}</style>"
     ]
     for u, v, data in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-        (ax, ay), (bx, by) = xy(u), xy(v)
-        w = 0.4 + 0.4 * int(data.get("weight", 1))
+        (ax, ay), (bx, by) = pos[u], pos[v]
+        w = 0.6 + 0.6 * int(data.get("weight", 1))
         out.append(
             f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" '
-            f'stroke="#999" stroke-opacity="0.6" stroke-width="{w:.1f}"/>'
+            f'stroke="#8C99A6" stroke-opacity="0.7" stroke-width="{w:.1f}"/>'
         )
-    for v in sorted(g, key=str):
-        x, y = xy(v)
+    for v, fp, ok in zip(nodes, prints, named, strict=True):
+        x, y = pos[v]
         colour = KIND_COLOURS.get(g.nodes[v].get("kind") or "other", OTHER_COLOUR)
         name = escape(str(g.nodes[v].get("name", v)))
         out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius[v]:.1f}" fill="{colour}" '
-            f'stroke="#fff" stroke-width="0.5"><title>{name}</title></circle>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{fp.r:.1f}" fill="{colour}" '
+            f'stroke="#333" stroke-width="0.8"><title>{name}</title></circle>'
         )
+        if ok:
+            top = y + fp.r + LABEL_GAP
+            spans = "".join(
+                f'<tspan x="{x:.1f}" y="{top + FONT * (i + 0.85):.1f}">{escape(line)}</tspan>'
+                for i, line in enumerate(labels[v].split("\n"))
+            )
+            out.append(f'<text text-anchor="middle">{spans}</text>')
     out.append("</svg>")
     return "".join(out), note
 
