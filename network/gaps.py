@@ -534,7 +534,9 @@ def peripheral_actors(
 
     Returns:
         Rows ``id, name, kind, degree, core_number, constraint, broker, broker_name,
-        reasons`` (each reason ``{"code", "de", "en"}``), sorted by degree, then id.
+        reasons`` (each reason ``{"code", "de", "en"}``): migrant organisations first,
+        then the most cut off first (isolate, outside the main network, single broker,
+        low core, high constraint), then by degree and id.
 
     Examples:
         >>> g = nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "m")])
@@ -544,12 +546,12 @@ def peripheral_actors(
         >>> rows = peripheral_actors(g)
         >>> [(r["id"], [x["code"] for x in r["reasons"]]) for r in rows]
         ... # doctest: +NORMALIZE_WHITESPACE
-        [('i', ['isolate']), ('m', ['low_core', 'high_constraint', 'single_broker']),
+        [('m', ['low_core', 'high_constraint', 'single_broker']), ('i', ['isolate']),
          ('a', ['high_constraint']), ('b', ['high_constraint'])]
 
         (``a`` and ``b`` have two partners who cooperate with each other: closure, no
         structural hole, constraint 1.007.)
-        >>> rows[1]["reasons"][2]["de"]
+        >>> rows[0]["reasons"][2]["de"]
         'nur über Ausländerbehörde mit dem Netzwerk verbunden'
     """
     core = core_number(IGraphView(g, ()))
@@ -616,8 +618,26 @@ def peripheral_actors(
                     "reasons": reasons,
                 }
             )
-    rows.sort(key=lambda r: (r["degree"], str(r["id"])))
+    rows.sort(key=_periphery_rank)
     return rows
+
+
+#: how cut off a reason says an organisation is, most first
+_SEVERITY = {
+    "isolate": 0,
+    "outside_main_network": 1,
+    "single_broker": 2,
+    "low_core": 3,
+    "high_constraint": 4,
+}
+
+
+def _periphery_rank(row: dict[str, Any]) -> tuple[bool, int, int, str]:
+    """Migrant organisations first (whether they are included is the office's question),
+    then the most cut off (isolated, outside the main network, behind one broker, on the
+    edge, dependent), then the fewest ties."""
+    worst = min(_SEVERITY.get(r["code"], len(_SEVERITY)) for r in row["reasons"])
+    return (row["kind"] != _MSO, worst, row["degree"], str(row["id"]))
 
 
 # --------------------------------------------------------------------------- readiness

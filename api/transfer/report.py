@@ -371,7 +371,10 @@ def build_report(
         duplicate_total=len(dups),
         missing=missing,
         brokers=brokers,
-        peripheral=peripheral[: TOP + 3],
+        # every migrant organisation on the edge (they come first), then the most cut off
+        peripheral=peripheral[
+            : max(TOP + 3, 5 + sum(r["kind"] == "migrant_organisation" for r in peripheral))
+        ],
         peripheral_total=len(peripheral),
         council=council,
         council_chart=council_chart,

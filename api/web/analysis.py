@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.security import User
 from api.web import lookups
-from api.web.cache import analysis_cache
+from api.web.cache import MISSING_LIMIT, analysis_cache
 from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
 from graph_schema import clock
@@ -62,6 +63,43 @@ def analysis_index(request: Request, user: PageUser) -> Response:
     return RedirectResponse("/analyse/luecken", status_code=303)
 
 
+#: rows per page of each list on the gaps page
+PER_PAGE = 40
+#: the lists of the gaps page: query parameter of its page and the section's anchor
+GAP_LISTS = {
+    "missing": ("seite_vorschlaege", "h-missing"),
+    "offer_gaps": ("seite_angebote", "h-offers"),
+    "duplicates": ("seite_mehrfach", "h-dup"),
+    "peripheral": ("seite_rand", "periphery"),
+}
+
+
+def _page_of(request: Request, rows: list[Any], name: str) -> tuple[list[Any], dict[str, Any]]:
+    """One page of a list and how to reach the others: never a silent cut."""
+    param, anchor = GAP_LISTS[name]
+    try:
+        page = max(1, int(request.query_params.get(param, "1")))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page = min(page, pages)
+    start = (page - 1) * PER_PAGE
+
+    def link(n: int) -> str:
+        query = {**request.query_params, param: str(n)}
+        return f"{request.url.path}?{urlencode(query)}#{anchor}"
+
+    return rows[start : start + PER_PAGE], {
+        "first": start + 1 if rows else 0,
+        "last": min(start + PER_PAGE, len(rows)),
+        "total": len(rows),
+        "page": page,
+        "pages": pages,
+        "prev": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+
+
 @router.get("/analyse/luecken")
 def gaps_page(request: Request, user: PageUser, stichtag: Day = None) -> Response:
     day = stichtag or clock.today()
@@ -74,24 +112,26 @@ def gaps_page(request: Request, user: PageUser, stichtag: Day = None) -> Respons
         for d in gaps["duplicates"]
         if not d.get("coordinated")
     ]
-    return render(
-        request,
-        "analysis_gaps.html",
-        {
-            "day": day,
-            "stichtag": stichtag,
-            "notes": gaps["notes"],
-            "offer_gaps": gaps["offer_gaps"][:40],
-            "offer_gaps_total": len(gaps["offer_gaps"]),
-            "missing": gaps["missing"][:40],
-            "missing_total": len(gaps["missing"]),
-            "duplicates": duplicates[:30],
-            "duplicates_total": len(duplicates),
-            "peripheral": gaps["peripheral"][:40],
-            "peripheral_total": len(gaps["peripheral"]),
-            "council": council,
-        },
+    lists = {
+        "missing": gaps["missing"],
+        "offer_gaps": gaps["offer_gaps"],
+        "duplicates": duplicates,
+        "peripheral": gaps["peripheral"],
+    }
+    context: dict[str, Any] = {
+        "day": day,
+        "stichtag": stichtag,
+        "notes": gaps["notes"],
+        "council": council,
+        "missing_limit": MISSING_LIMIT,
+    }
+    for name, rows in lists.items():
+        context[name], context[f"{name}_pager"] = _page_of(request, rows, name)
+        context[f"{name}_total"] = len(rows)
+    context["peripheral_msos"] = sum(
+        1 for r in gaps["peripheral"] if r["kind"] == "migrant_organisation"
     )
+    return render(request, "analysis_gaps.html", context)
 
 
 def coverage(snapshot: Any) -> dict[str, Any]:

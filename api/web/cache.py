@@ -20,7 +20,10 @@ from graph_schema.store import GraphStore
 from graph_schema.store.graph_store import Snapshot
 from network.graphs import COOPERATION_LABELS, COOPERATION_TYPES
 
-__all__ = ["AnalysisCache", "analysis_cache"]
+__all__ = ["MISSING_LIMIT", "AnalysisCache", "analysis_cache"]
+
+#: suggested cooperations ranked at most (the best founded first; the page says so)
+MISSING_LIMIT = 200
 
 T = TypeVar("T")
 
@@ -115,7 +118,7 @@ class AnalysisCache:
                 "notes": readiness(snap),
                 "offer_gaps": offer_gaps(snap),
                 "duplicates": duplicate_offers(snap),
-                "missing": missing_cooperations(snap, g, limit=200),
+                "missing": missing_cooperations(snap, g, limit=MISSING_LIMIT),
                 "peripheral": peripheral_actors(g),
             }
 
