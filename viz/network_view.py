@@ -70,7 +70,7 @@ MIN_SIZE, MAX_SIZE, SMALLER_MIN, SMALLER_MAX = 6.0, 24.0, 5.0, 12.0
 #: name is drawn from zoom 1.25 on, every other name (viz.labels.FONT) at any usual zoom
 HIDDEN_FONT, DRAW_THRESHOLD = 4, 6
 #: names considered for drawing at most (the best connected first)
-CULL_LIMIT = 3000
+CULL_LIMIT = 1000
 #: above this many nodes the browser hides ties while dragging or zooming
 LARGE = 1000
 
@@ -198,6 +198,7 @@ def build_view(
     strong = set(highlight) if highlight is not None else None
     sizes = node_sizes(metric, len(g)) if metric is not None else {}
     lines = lines_for(len(g))
+    small = len(g) <= LARGE  # larger maps name only a few hubs, when zoomed in
     legend: list[dict[str, Any]] = []
     used_kinds: dict[str, int] = {}
     used_communities: dict[int, int] = {}
@@ -221,7 +222,7 @@ def build_view(
         x, y = positions[v]
         node: dict[str, Any] = {
             "id": str(v),
-            "label": map_label(name, attrs.get("short_name"), *lines),
+            "label": map_label(name, attrs.get("short_name"), *lines) if small else name,
             "name": name,
             "x": x,
             "y": y,
@@ -300,6 +301,14 @@ def _cull_names(
         (index[str(v)] for v in name_order(g)),
         key=lambda i: first is not None and nodes[i]["id"] not in first,
     )[:CULL_LIMIT]
+    if len(nodes) > LARGE:
+        # thousands of nodes are drawn far too small for names at first sight: the best
+        # connected are named once zoomed in, without the (costly) test for room
+        keep = set(ranked[: max(60, len(nodes) // 25)])
+        for i, n in enumerate(nodes):
+            if i not in keep:
+                n["font"] = {**n["font"], "size": HIDDEN_FONT}
+        return
     prints = [footprint(n["label"], n["size"], above=n["id"] in above) for n in nodes]
     shown = cull([(n["x"], n["y"]) for n in nodes], prints, ranked)
     for n, fp, ok in zip(nodes, prints, shown, strict=True):
