@@ -14,7 +14,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 LAUNCHER := tests/neo4j_launcher
 LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
 
-.PHONY: help install run test test-fast lint bench neo4j-launcher clean
+# Two install stamps: `make run` needs the runtime dependencies only; the tests, lint and
+# bench need the development tools too (pyproject.toml's `dev` group). A runtime install
+# after a full one keeps the tools (--inexact), a full one after a runtime one adds them.
+RUNTIME_STAMP := $(VENV)/.runtime
+DEV_STAMP := $(VENV)/.dev
+
+.PHONY: help install install-runtime run test test-fast lint bench neo4j-launcher clean
 
 help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
@@ -26,13 +32,21 @@ help:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-$(BIN)/netzwerkatlas: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+$(RUNTIME_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact
 	@touch $@
 
-install: $(BIN)/netzwerkatlas
+$(DEV_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@ $(RUNTIME_STAMP)
 
-run: install
+# the app and its runtime dependencies
+install-runtime: $(RUNTIME_STAMP)
+
+# the app, its runtime dependencies and the development tools
+install: $(DEV_STAMP)
+
+run: install-runtime
 	$(BIN)/netzwerkatlas serve
 
 $(LAUNCHER_CP): $(LAUNCHER)/pom.xml $(wildcard $(LAUNCHER)/src/main/java/netzwerkatlas/*.java)

@@ -251,16 +251,26 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Overrides NETZWERKATLAS_PORT.")] = None,
 ) -> None:
     """Start the web app; the first start loads the demo region."""
-    import uvicorn
-
-    from api.app import create_app
-
     settings = _settings()
     if host:
         settings.host = host
     if port:
         settings.port = port
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s: %(message)s")
+    try:
+        _serve(settings)
+    except KeyboardInterrupt:
+        pass  # Ctrl+C before uvicorn took the signals over, e.g. while the demo loads
+    console.print("Netzwerkatlas stopped.")
+
+
+def _serve(settings: Settings) -> None:
+    """Open the store, prepare the first start, serve until Ctrl+C (SIGINT) or SIGTERM."""
+    import uvicorn
+
+    from api.app import create_app
+    from network import _pool
+
     with _store(settings) as store:
         store.init()
         started = time.perf_counter()
@@ -285,6 +295,7 @@ def serve(
             soft_wrap=True,
         )
         try:
+            # uvicorn answers the signals itself with an orderly shutdown, then returns
             uvicorn.run(
                 create_app(settings, store=store),
                 host=settings.host,
@@ -292,8 +303,6 @@ def serve(
                 log_level=settings.log_level,
             )
         finally:
-            from network import _pool
-
             _pool.shutdown()  # the analysis worker ends with the app
 
 

@@ -12,15 +12,18 @@ killed), :func:`submit` gives None and the caller computes in its own process.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing as mp
 import os
 import select
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 __all__ = ["BrokenProcessPool", "peak_mb", "shutdown", "submit", "warm", "workers"]
@@ -31,6 +34,7 @@ ENV = "NETZWERKATLAS_ANALYSIS_PROCESSES"
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _unavailable = False
+_HAVE_SIGMASK = hasattr(signal, "pthread_sigmask")
 
 
 def workers() -> int:
@@ -48,7 +52,15 @@ def _exit_with(parent: int) -> None:
     """Worker initializer: end this worker when ``parent`` (the process that made the pool)
     ends without stopping it, e.g. killed. Each worker holds the fork server's lifeline,
     so a worker left behind would also keep the fork server and the resource tracker
-    alive; with it gone they end as well."""
+    alive; with it gone they end as well.
+
+    The worker also ignores SIGINT: a terminal's Ctrl+C reaches the whole process group,
+    and the worker would die with a KeyboardInterrupt traceback in the middle of the
+    parent's orderly shutdown. The parent alone decides when the worker stops.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _HAVE_SIGMASK:  # blocked while the fork server started (see _sigint_blocked)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
     def wait() -> None:
         try:
@@ -60,6 +72,25 @@ def _exit_with(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=wait, name="parent-watch", daemon=True).start()
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while the pool starts processes.
+
+    The fork server is started by the first :func:`submit`; until it has imported its
+    preload modules (a second or so) it does not yet ignore SIGINT, so a Ctrl+C then would
+    end it with a traceback. A blocked signal stays blocked in the processes started from
+    this thread, as the standard library's resource tracker does it.
+    """
+    if not _HAVE_SIGMASK:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _alive(pid: int) -> bool:
@@ -118,8 +149,9 @@ def submit(fn: Callable[..., T], *args: Any) -> Future[T] | None:
     if pool is None:
         return None
     try:
-        return pool.submit(fn, *args)
-    except (BrokenProcessPool, RuntimeError, OSError):
+        with _sigint_blocked():
+            return pool.submit(fn, *args)
+    except (BrokenProcessPool, RuntimeError, OSError, EOFError):  # EOF: the fork server died
         _drop(pool)
         return None
 
@@ -161,6 +193,31 @@ def shutdown() -> None:
     :func:`submit` starts a new pool."""
     global _pool
     with _lock:
-        pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool = _pool
+    if pool is None:
+        return
+    # the pool stays known until it has stopped: if a second Ctrl+C interrupts the wait,
+    # the exit handler below finishes it
+    pool.shutdown(wait=True, cancel_futures=True)
+    with _lock:
+        if _pool is pool:
+            _pool = None
+
+
+def _at_exit() -> None:
+    """At interpreter exit: start no new pool and stop the current one, waiting for a worker
+    that a daemon thread is still starting (:func:`warm` when the server stops right after
+    it started). Otherwise that worker would look for the process' semaphores after
+    multiprocessing's own exit handler removed them, and print a traceback."""
+    global _unavailable
+    with _lock:
+        _unavailable = True
+    try:
+        shutdown()
+    except KeyboardInterrupt:
+        pass  # one more Ctrl+C: stop waiting; the worker ends with this process (_exit_with)
+
+
+# multiprocessing's exit handler is registered already (imported with concurrent.futures),
+# and exit handlers run last in, first out: this one runs before it.
+atexit.register(_at_exit)

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
 import neo4j.exceptions as nx
@@ -20,7 +21,10 @@ from graph_schema.errors import (
 )
 from graph_schema.store.backend import Rows
 
-__all__ = ["Neo4jBackend"]
+__all__ = ["Neo4jBackend", "check_uri"]
+
+#: the schemes the driver speaks Bolt with (+s: TLS, +ssc: TLS with a self-signed certificate)
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def _convert(value: Any) -> Any:
@@ -54,6 +58,36 @@ def _translate(error: Exception, uri: str) -> NetzwerkatlasError:
     return StoreUnavailable(f"Neo4j at {uri} failed: {error}")
 
 
+def check_uri(uri: str) -> None:
+    """Refuse a URI the driver cannot use, before connecting: an ``http://`` address (Neo4j
+    Browser's) or a missing host would otherwise end in an obscure driver error.
+
+    Examples:
+        >>> check_uri("neo4j+s://example.org")
+        >>> check_uri("http://localhost:7474")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        graph_schema.errors.StoreUnavailable: NEO4J_URI=http://localhost:7474 is Neo4j Browser's...
+    """
+    try:
+        parts = urlsplit(uri.strip())
+        scheme, host = parts.scheme, parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:  # e.g. "bolt://host:port", "bolt://[::1"
+        scheme, host = "", None
+    if scheme in ("http", "https") and host:
+        secure = "+s" if scheme == "https" else ""
+        raise StoreUnavailable(
+            f"NEO4J_URI={uri} is Neo4j Browser's address: give the Bolt address, "
+            f"e.g. bolt{secure}://{host}:7687 (or neo4j{secure}://{host}:7687)."
+        )
+    if scheme not in SCHEMES or not host:
+        raise StoreUnavailable(
+            f"NEO4J_URI={uri or '(empty)'} is not a Neo4j Bolt address: give one like "
+            f"bolt://localhost:7687 or neo4j://localhost:7687 (schemes: {', '.join(SCHEMES)})."
+        )
+
+
 class _Tx:
     def __init__(self, tx: neo4j.Transaction, uri: str) -> None:
         self._tx = tx
@@ -74,6 +108,7 @@ class Neo4jBackend:
     read_only = False
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        check_uri(uri)
         self.uri = uri
         self.database = database
         try:

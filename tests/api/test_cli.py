@@ -156,3 +156,72 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "NETZWERKATLAS_STORE" in bad.stderr
     small = _run(tmp_path, "demo", "--size", "5")
     assert small.returncode != 0 and "Traceback" not in small.stderr
+
+
+def _group(pgid: int) -> dict[int, tuple[int, str]]:
+    """The live processes of a process group: pid -> (parent pid, command line)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        state, parent, group = fields[0], int(fields[1]), int(fields[2])
+        if group == pgid and state != "Z":  # a zombie is gone for our purposes
+            found[int(entry.name)] = (parent, cmdline)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
+def test_ctrl_c_stops_server_and_worker_with_one_line(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*CLI, "serve"],
+        env=_env(tmp_path, NETZWERKATLAS_PORT=str(port), NETZWERKATLAS_ANALYSIS_PROCESSES="1"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # up, and the analysis worker started (forked by the fork server)
+            try:
+                _health(port)
+                group = _group(proc.pid)
+                servers = {p for p, (_, cmd) in group.items() if "forkserver" in cmd}
+                if any(parent in servers for parent, _ in group.values()):
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "no server or worker"
+            time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out and "Error" not in out, out
+    assert out.rstrip().endswith("Netzwerkatlas stopped."), out
+    deadline = time.monotonic() + 15
+    while _group(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group(proc.pid), f"left behind: {_group(proc.pid)}"
+
+
+@pytest.mark.parametrize("command", ["stats", "serve"])
+def test_a_browser_address_for_neo4j_is_refused_in_one_line(tmp_path: Path, command: str) -> None:
+    uri = "http://localhost:7474"  # Neo4j Browser's; checked before connecting: no server needed
+    done = _run(tmp_path, command, NETZWERKATLAS_STORE="neo4j", NEO4J_URI=uri)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.stderr.strip() == (
+        f"Error: NEO4J_URI={uri} is Neo4j Browser's address: give the Bolt address, "
+        "e.g. bolt://localhost:7687 (or neo4j://localhost:7687)."
+    )
