@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_MARK",
+    "VOCABULARY_MARK",
     "ensure_admin",
     "ensure_secret_key",
+    "ensure_vocabulary",
     "first_start",
     "load_demo",
     "password_changed",
@@ -28,6 +30,12 @@ __all__ = [
 
 #: store setting recording that (and when) the demo region was loaded
 DEMO_MARK = "demo_loaded"
+#: store setting recording that (and when) the shipped fields and target groups were created
+VOCABULARY_MARK = "vocabulary_created"
+
+
+def _now() -> str:
+    return f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def load_demo(
@@ -60,16 +68,41 @@ def load_demo(
     if replace:
         store.clear()
     written = store.bulk_upsert(nodes, ties, progress=progress)
-    store.set_setting(DEMO_MARK, f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ} size={size}")
+    store.set_setting(DEMO_MARK, f"{_now()} size={size}")
     return written
 
 
-def first_start(store: GraphStore, *, size: int, seed: int, enabled: bool = True) -> bool:
-    """Load the demo region if this store has never had it and holds no organisations.
+def ensure_vocabulary(store: GraphStore) -> int:
+    """Give a new store the shipped fields of action and target groups, once in its life.
 
-    Returns whether it loaded anything. A second start, or a store someone has filled or
+    The store setting :data:`VOCABULARY_MARK` records that this happened, so a field the
+    office deletes later stays deleted. A store that already holds fields or target groups
+    (one from before this step existed, say) is only marked. The demo region writes the same
+    ids by merging, so it loads on top of them. Returns how many nodes were created.
+    """
+    from graph_schema.demo import vocabulary_nodes
+
+    if store.get_setting(VOCABULARY_MARK) is not None:
+        return 0
+    counts = store.counts()
+    if counts[NodeLabel.FIELD] or counts[NodeLabel.TARGET_GROUP]:
+        store.set_setting(VOCABULARY_MARK, f"{_now()} skipped: store had its own")
+        return 0
+    fields, groups = vocabulary_nodes()
+    store.bulk_upsert([*fields, *groups])
+    store.set_setting(VOCABULARY_MARK, f"{_now()} fields={len(fields)} groups={len(groups)}")
+    return len(fields) + len(groups)
+
+
+def first_start(store: GraphStore, *, size: int, seed: int, enabled: bool = True) -> bool:
+    """Prepare a store on the app's start: the shipped vocabularies once
+    (:func:`ensure_vocabulary`), then the demo region if this store has never had it and
+    holds no organisations.
+
+    Returns whether it loaded the demo. A second start, or a store someone has filled or
     emptied since, is left alone.
     """
+    ensure_vocabulary(store)
     if not enabled or store.get_setting(DEMO_MARK) is not None:
         return False
     if store.counts()[NodeLabel.ORGANISATION]:

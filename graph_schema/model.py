@@ -210,7 +210,8 @@ class FieldOfAction(Node):
     name_property = "name_de"
 
     name_de: Name
-    name_en: Name
+    #: optional: English pages fall back to the German name
+    name_en: Name | None = None
 
 
 class TargetGroup(Node):
@@ -221,7 +222,8 @@ class TargetGroup(Node):
     name_property = "name_de"
 
     name_de: Name
-    name_en: Name
+    #: optional: English pages fall back to the German name
+    name_en: Name | None = None
 
 
 class Event(Node):

@@ -205,7 +205,8 @@ class SnapshotIndex:
             return FIELDS[field_id].en if lang == "en" else FIELDS[field_id].de
         node = self.nodes.get(field_id)
         if node is not None:
-            return str(getattr(node, "name_en" if lang == "en" else "name_de", field_id))
+            english = getattr(node, "name_en", None) if lang == "en" else None
+            return str(english or getattr(node, "name_de", None) or field_id)
         return field_id
 
     def name(self, node_id: str) -> str:

@@ -327,6 +327,10 @@ def _missing_reason(
     kinds: tuple[str | None, str | None] | None,
 ) -> dict[str, str]:
     out = {}
+    # "in Lindenau", but "im Gebiet Saarland" (a Land or a region needs an article)
+    local = all(
+        getattr(idx.nodes.get(a), "kind", None) in ("municipality", "district") for a in areas
+    )
     for lang in ("de", "en"):
         place = _join([idx.name(a) for a in areas], lang)
         labels = [idx.field_label(f, lang) for f in fields]
@@ -336,7 +340,14 @@ def _missing_reason(
                 if len(labels) == 1
                 else f"an den Handlungsfeldern {_join(labels, lang)}"
             )
-            text = f"Beide arbeiten in {place} {topic}"
+            where = (
+                f"in {place}"
+                if local
+                else f"im Gebiet {place}"
+                if len(areas) == 1
+                else f"in den Gebieten {place}"
+            )
+            text = f"Beide arbeiten {where} {topic}"
             partners = (
                 "keine gemeinsamen Partner"
                 if common == 0

@@ -216,13 +216,16 @@ def mso_cooperation(g: nx.Graph) -> dict[str, Any]:
         answer = {
             "de": (
                 f"{'Ja' if mostly else 'Nein'}: {found['internal']} von {total} "
-                "Kooperationsbeziehungen von Migrantenorganisationen bestehen mit anderen "
+                "Kooperationsbeziehungen von Migrantenorganisationen "
+                # "1 von 3 ... besteht": the verb agrees with the one
+                f"{'besteht' if found['internal'] == 1 else 'bestehen'} mit anderen "
                 f"Migrantenorganisationen (E-I {num(ei, True)}; zufällig "
                 f"{num(expected, True)})."
             ),
             "en": (
                 f"{'Yes' if mostly else 'No'}: {found['internal']} of {total} cooperation "
-                "ties of migrant organisations are with other migrant organisations "
+                f"ties of migrant organisations {'is' if found['internal'] == 1 else 'are'} "
+                "with other migrant organisations "
                 f"(E-I {num(ei, False)}; at random {num(expected, False)})."
             ),
         }

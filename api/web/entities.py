@@ -88,6 +88,14 @@ SECTIONS: tuple[Section, ...] = (
         (),
         ("name_de", "name_en"),
     ),
+    Section(
+        "zielgruppen",
+        NodeLabel.TARGET_GROUP,
+        N_("Zielgruppen"),
+        N_("Zielgruppe"),
+        (),
+        ("name_de", "name_en"),
+    ),
 )
 
 _BY_LABEL = {s.label: s for s in SECTIONS}

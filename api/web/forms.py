@@ -28,8 +28,10 @@ _URL = {"website"}
 _HINTS = {
     "languages": N_("Mehrere durch Komma trennen, z. B. de, ar, uk"),
     "tags": N_("Mehrere durch Komma trennen"),
-    "id": N_("Leer lassen: wird erzeugt. Bei Gemeinden der amtliche Gemeindeschlüssel."),
+    "id": N_("Leer lassen: wird erzeugt."),
 }
+#: only an area's id may be the official municipality key (AGS)
+_AREA_ID_HINT = N_("Leer lassen: wird erzeugt. Bei Gemeinden der amtliche Gemeindeschlüssel.")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ def form_fields(label: NodeLabel, lang: str, *, with_id: bool) -> list[FormField
                 widget=widget,
                 required=name != "id" and _required(label, name),
                 choices=choices,
-                hint=_HINTS.get(name, ""),
+                hint=_AREA_ID_HINT
+                if (label, name) == (NodeLabel.AREA, "id")
+                else _HINTS.get(name, ""),
             )
         )
     return fields

@@ -17,6 +17,7 @@ __all__ = [
     "ACTIONS",
     "NODE_LABELS",
     "PROPERTIES",
+    "REL_NOUNS",
     "REL_TYPES",
     "choices_for",
 ]
@@ -72,13 +73,32 @@ REL_TYPES: dict[str, tuple[str, str]] = {
     RelType.MEMBER_OF: (N_("ist Mitglied in"), N_("hat als Mitglied")),
     RelType.REPRESENTS: (N_("vertritt"), N_("wird vertreten durch")),
     RelType.PROVIDES: (N_("bietet an"), N_("wird angeboten von")),
-    RelType.ADDRESSES: (N_("im Handlungsfeld"), N_("Angebot im Handlungsfeld")),
-    RelType.SERVES: (N_("für Zielgruppe"), N_("Angebot für die Zielgruppe")),
-    RelType.AVAILABLE_IN: (N_("verfügbar in"), N_("Angebot verfügbar hier")),
-    RelType.ACTIVE_IN: (N_("aktiv in"), N_("hier aktiv")),
-    RelType.WORKS_ON: (N_("arbeitet im Handlungsfeld"), N_("arbeitet hier")),
+    RelType.ADDRESSES: (N_("im Handlungsfeld"), N_("Angebote in diesem Handlungsfeld")),
+    RelType.SERVES: (N_("für Zielgruppe"), N_("Angebote für diese Zielgruppe")),
+    RelType.AVAILABLE_IN: (N_("verfügbar in"), N_("Angebote in diesem Gebiet")),
+    RelType.ACTIVE_IN: (N_("aktiv in"), N_("Organisationen in diesem Gebiet")),
+    RelType.WORKS_ON: (
+        N_("arbeitet im Handlungsfeld"),
+        N_("Organisationen in diesem Handlungsfeld"),
+    ),
     RelType.PART_OF: (N_("liegt in"), N_("umfasst")),
-    RelType.ATTENDED: (N_("nahm teil an"), N_("Teilnahme")),
+    RelType.ATTENDED: (N_("nahm teil an"), N_("Teilnehmende")),
+}
+
+#: a tie type as a noun, for a line such as "Haus Afrika e.V. → NeMO (Dachverband)"
+REL_NOUNS: dict[str, str] = {
+    RelType.COOPERATES_WITH: N_("Kooperation"),
+    RelType.BELONGS_TO: N_("Dachverband"),
+    RelType.MEMBER_OF: N_("Mitgliedschaft"),
+    RelType.REPRESENTS: N_("Vertretung"),
+    RelType.PROVIDES: N_("Trägerschaft"),
+    RelType.ADDRESSES: N_("Handlungsfeld des Angebots"),
+    RelType.SERVES: N_("Zielgruppe des Angebots"),
+    RelType.AVAILABLE_IN: N_("Gebiet des Angebots"),
+    RelType.ACTIVE_IN: N_("Tätigkeitsgebiet"),
+    RelType.WORKS_ON: N_("Handlungsfeld"),
+    RelType.PART_OF: N_("Gebietsgliederung"),
+    RelType.ATTENDED: N_("Teilnahme an Veranstaltung"),
 }
 
 ACCOUNT_ROLES: dict[str, str] = {

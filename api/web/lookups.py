@@ -32,8 +32,8 @@ def choices(store: GraphStore, label: NodeLabel, lang: str = "de") -> list[tuple
     out = []
     for node in _nodes(store, label):
         name = node.display_name
-        if lang == "en" and hasattr(node, "name_en"):
-            name = node.name_en
+        if lang == "en" and getattr(node, "name_en", None):
+            name = node.name_en  # an English name is optional: else the German one
         out.append((node.id, name))
     return sorted(out, key=lambda x: x[1].lower())
 

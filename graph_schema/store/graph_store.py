@@ -318,6 +318,22 @@ class GraphStore:
             raise NotFound(f"There is no {label} with id {node_id!r}: check the id.")
         return self._node(label, rows[0]["n"])
 
+    def names_of(self, ids: Iterable[str]) -> dict[str, tuple[NodeLabel, str]]:
+        """Label and display name of each of ``ids`` that is a node (any label).
+
+        One query per label whatever the number of ids; ids of no node are left out.
+        """
+        wanted = sorted({i for i in ids if is_valid_id(i)})
+        found: dict[str, tuple[NodeLabel, str]] = {}
+        if not wanted:
+            return found
+        for label in NodeLabel:
+            name_property = NODE_MODELS[label].name_property
+            for batch in iter_batches(wanted, BATCH_SIZE):
+                for r in self.backend.run(Q.node_names(label, name_property), {"ids": batch}):
+                    found[r["id"]] = (label, str(r["name"] or r["id"]))
+        return found
+
     def update(
         self,
         label: NodeLabel | str,

@@ -24,6 +24,7 @@ __all__ = [
     "get_tie",
     "list_nodes",
     "list_ties",
+    "node_names",
     "part_of_descendants",
     "upsert_nodes",
     "upsert_ties",
@@ -84,6 +85,13 @@ def list_nodes(
 def existing_ids(label: NodeLabel) -> str:
     """Rows ``{id}``: those of ``$ids`` that are nodes with ``label``."""
     return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id"
+
+
+def node_names(label: NodeLabel, name_property: str) -> str:
+    """Rows ``{id, name}``: those of ``$ids`` that are nodes with ``label``, with their name."""
+    return (
+        f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id, n.{name_property} AS name"
+    )
 
 
 def count_nodes(label: NodeLabel, where: Sequence[str]) -> str:

@@ -97,6 +97,19 @@ def test_settings_and_clear(store: GraphStore) -> None:
     assert store.schema_version() == schema_version()
 
 
+def test_names_of_many_ids_at_once(store: GraphStore) -> None:
+    _node(store, NodeLabel.ORGANISATION, "o-1")
+    _node(store, NodeLabel.OFFER, "f-1")
+    store.create(NodeLabel.FIELD, {"id": "fld-1", "name_de": "Wohnen"})  # English optional
+    assert store.get(NodeLabel.FIELD, "fld-1").name_en is None  # type: ignore[attr-defined]
+    assert store.names_of(["o-1", "f-1", "fld-1", "gone", "o-1", "bad id!"]) == {
+        "o-1": (NodeLabel.ORGANISATION, SAMPLES[NodeLabel.ORGANISATION]["name"]),
+        "f-1": (NodeLabel.OFFER, SAMPLES[NodeLabel.OFFER]["title"]),
+        "fld-1": (NodeLabel.FIELD, "Wohnen"),
+    }
+    assert store.names_of([]) == {}
+
+
 @pytest.mark.parametrize("label", list(NodeLabel))
 def test_create_get_update_delete(store: GraphStore, label: NodeLabel) -> None:
     created = store.create(label, SAMPLES[label])

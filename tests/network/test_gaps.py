@@ -392,3 +392,22 @@ def test_council_representation_of_another_body_and_without_a_council() -> None:
     empty = council_representation(snapshot(nodes, seatless))
     assert empty["body"]["id"] == "rat" and empty["message"]["code"] == "no_seats"
     assert all(k["seat_share"] is None for k in empty["kinds"])
+
+
+def test_a_shared_region_reads_im_gebiet() -> None:
+    """German needs an article before a Land or region: "im Gebiet Saarland", while a
+    municipality stays "in Lindenau"."""
+    nodes = [
+        Area(id="SL", name="Saarland", kind="region"),
+        FieldOfAction(id="housing", name_de="Wohnen", name_en="Housing"),
+        Organisation(id="a", name="AWO", kind="welfare_association"),
+        Organisation(id="m", name="Kulturverein", kind="migrant_organisation"),
+    ]
+    ties: list[Tie] = []
+    for o in ("a", "m"):
+        ties.append(ActiveIn(id=f"in-{o}", from_id=o, to_id="SL"))
+        ties.append(WorksOn(id=f"on-{o}", from_id=o, to_id="housing"))
+    snap = snapshot(nodes, ties)
+    [row] = missing_cooperations(snap, cooperation_graph(snap), limit=None)
+    assert row["reason"]["de"].startswith("Beide arbeiten im Gebiet Saarland am Handlungsfeld")
+    assert row["reason"]["en"].startswith("Both work on housing in Saarland")

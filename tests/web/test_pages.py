@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.web.conftest import XSS, Web
+from graph_schema.model import NodeLabel, RelType
+from tests.web.conftest import XSS, Web, csrf_of
 from viz.labels import map_label
 
 PAGES = [
@@ -28,6 +29,7 @@ PAGES = [
     "/gebiete/09999001",
     "/handlungsfelder",
     "/handlungsfelder/housing",
+    "/zielgruppen",
     "/netzwerk",
     "/netzwerk?ansicht=projektrat",
     "/netzwerk?ansicht=luecken&farbe=gemeinschaft&groesse=zwischen",
@@ -214,3 +216,79 @@ def test_the_council_shows_members_and_whom_they_represent(site: Web) -> None:
     text = site["viewer"].get("/gremien/bod-rat").text
     assert "Aylin Beispiel" in text and "Vorsitz" in text
     assert 'href="/organisationen/org-other"' in text
+
+
+def test_latest_changes_name_entries_and_hide_ids(web: Web) -> None:
+    store = web.store
+    store.create(
+        NodeLabel.ORGANISATION,
+        {"id": "org-dach", "name": "NeMO", "kind": "migrant_organisation"},
+        actor="editor",
+    )
+    store.create(
+        NodeLabel.ORGANISATION,
+        {"id": "org-haus", "name": "Haus Afrika e.V.", "kind": "migrant_organisation"},
+        actor="editor",
+    )
+    store.link(RelType.BELONGS_TO, "org-haus", "org-dach", id="tie-f7406ea66cbf", actor="editor")
+    store.end_tie("coop-1", "2024-06-30", actor="admin")
+    store.update(NodeLabel.PERSON, "per-1", {"email": "geheim@example.org"}, actor="admin")
+    store.create(
+        NodeLabel.ORGANISATION, {"id": "org-gone", "name": "Alter Verein", "kind": "other"}
+    )
+    store.link(RelType.COOPERATES_WITH, "org-gone", "org-own", id="tie-gone")
+    store.delete(NodeLabel.ORGANISATION, "org-gone", actor="admin")
+    for role in ("viewer", "admin"):
+        html = web[role].get("/").text
+        section = html[html.index('id="h-changes"') :]
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section))
+        for raw in ("tie-f7406ea66cbf", "coop-1", "tie-gone", "org-gone", "(BELONGS_TO)", "bulk-"):
+            assert raw not in text, (role, raw)
+        assert "Haus Afrika e.V. → NeMO (Dachverband) angelegt editor" in text
+        assert 'href="/organisationen/org-haus"' in section
+        assert "Caritas ↔ AWO (Kooperation) beendet admin" in text
+        assert "Aylin Beispiel (Person) geändert admin" in text  # a person's name is fine
+        assert "Alter Verein (Organisation) gelöscht admin" in text  # from the stored values
+        assert "Alter Verein ↔ Caritas (Kooperation) gelöscht" in text
+        assert 'href="/organisationen/org-gone"' not in section
+    viewer = web["viewer"].get("/").text
+    assert "geheim@example.org" not in viewer  # no contact data, whatever the history holds
+    assert "<img src=x" not in viewer
+
+
+def test_an_erased_person_reads_deleted_entry(web: Web) -> None:
+    store = web.store
+    store.create(NodeLabel.PERSON, {"id": "per-y", "name": "Max Muster"}, actor="admin")
+    store.delete(NodeLabel.PERSON, "per-y", actor="admin")
+    store.create(NodeLabel.PERSON, {"id": "per-x", "name": "Erika Muster", "email": "e@x.org"})
+    store.link(RelType.REPRESENTS, "per-x", "org-own", id="rep-x")
+    store.erase_person("per-x", actor="admin")
+    text = web["viewer"].get("/").text
+    assert "Erika Muster" not in text and "e@x.org" not in text and "rep-x" not in text
+    assert "gelöschter Eintrag → Caritas" in re.sub(r"<[^>]+>", "", text)
+    assert "Max Muster" in text  # a deleted entry keeps the name its history recorded
+    english = web.store.accounts.get("viewer")
+    english.language = "en"
+    web.store.accounts.save(english)
+    text = web["viewer"].get("/").text
+    assert "deleted entry" in text and "gelöschter Eintrag" not in text
+
+
+def test_target_groups_have_pages_like_fields(web: Web) -> None:
+    admin, viewer = web["admin"], web["viewer"]
+    assert 'href="/zielgruppen"' in viewer.get("/").text
+    page = admin.get("/zielgruppen/neu")
+    assert page.status_code == 200 and "Gemeindeschlüssel" not in page.text
+    r = admin.post(
+        "/zielgruppen/neu",
+        data={"id": "elders", "name_de": "Ältere", "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert web.store.get(NodeLabel.TARGET_GROUP, "elders").name_en is None  # optional
+    assert "Ältere" in viewer.get("/zielgruppen").text
+    assert "Ältere" in viewer.get("/zielgruppen/elders").text
+    assert viewer.get("/zielgruppen/neu").status_code == 403
+    assert web["partner"].get("/zielgruppen/neu").status_code == 403
+    assert "Gemeindeschlüssel" in admin.get("/gebiete/neu").text
+    assert "Gemeindeschlüssel" not in admin.get("/organisationen/neu").text
