@@ -22,7 +22,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.bootstrap import ADMIN_PASSWORD_FILE, ensure_admin, first_start, load_demo
+from api.bootstrap import (
+    ADMIN_PASSWORD_FILE,
+    ensure_admin,
+    ensure_vocabulary,
+    first_start,
+    load_demo,
+)
 from api.settings import Settings, open_store
 from graph_schema import clock
 from graph_schema.errors import NetzwerkatlasError, StoreBusy
@@ -90,15 +96,19 @@ def _progress_bar(
 
 @app.command()
 def init() -> None:
-    """Create the database schema (idempotent)."""
+    """Create the database schema (idempotent); a new store gets the shipped fields of
+    action and target groups."""
     settings = _settings()
     with _store(settings) as store:
         applied = store.init()
         version = store.schema_version()
+        created = ensure_vocabulary(store)
     if applied:
         console.print(f"Initialised the {settings.store} store: migrations {applied} applied.")
     else:
         console.print(f"The {settings.store} store is up to date (schema version {version}).")
+    if created:
+        console.print(f"Added the shipped fields of action and target groups ({created}).")
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,3 +69,33 @@ def test_the_demo_loads_on_top_of_the_vocabularies_and_replaces(store: GraphStor
     assert _ids(store, NodeLabel.TARGET_GROUP) == set(TARGET_GROUPS)
     load_demo(store, size=60, seed=7, replace=True)
     assert store.counts() == counts
+
+
+def test_init_on_the_command_line_gives_a_new_store_the_vocabularies(tmp_path: Path) -> None:
+    """An office that starts with ``netzwerkatlas init`` and imports its list right away
+    has the fields of action its list names."""
+    import subprocess
+    import sys
+
+    from graph_schema import clock
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETZWERKATLAS_")}
+    env.update({"NETZWERKATLAS_DATA_DIR": str(tmp_path / "data"), clock.ENV: "2026-11-20"})
+    root = Path(__file__).parents[2]
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", "init"],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+    store = open_ladybug(tmp_path / "data", read_only=True)
+    try:
+        counts = store.counts()
+        assert counts[NodeLabel.FIELD] == len(FIELDS)
+        assert counts[NodeLabel.TARGET_GROUP] == len(TARGET_GROUPS)
+    finally:
+        store.close()
