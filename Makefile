@@ -58,10 +58,10 @@ neo4j-launcher: $(LAUNCHER_CP)
 test: install neo4j-launcher
 	NETZWERKATLAS_REQUIRE_NEO4J=1 $(BIN)/pytest
 
-# For a quick look while editing (about 2 minutes): everything but Neo4j, the browser and
-# the slow suites (schemathesis); `make test` runs them all.
+# For a quick look while editing (under 3 minutes on 2 cores): everything but Neo4j, the
+# browser and the slow suites (schemathesis), on every core; `make test` runs them all.
 test-fast: install
-	$(BIN)/pytest -m "not neo4j and not browser and not slow"
+	$(BIN)/pytest -n auto -m "not neo4j and not browser and not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -27,6 +27,20 @@ from tests import neo4j_server
 TODAY = dt.date(2026, 11, 20)
 os.environ[clock.ENV] = TODAY.isoformat()
 
+
+def _cheap_argon2() -> None:
+    """In this process, argon2 with its smallest cost: the suites create and sign in a few
+    hundred accounts, each hash costing 0.1-0.2 s at the real parameters. The servers the
+    browser and command-line tests start run the real ones."""
+    from argon2 import PasswordHasher
+
+    import api.security
+
+    api.security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+_cheap_argon2()
+
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 BACKENDS = ["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
