@@ -262,6 +262,7 @@ def place(
     size: tuple[float, float],
     *,
     named: Sequence[bool] | None = None,
+    fixed: Sequence[tuple[float, float, Footprint]] = (),
     cell: float = 2.0,
     gap: float = 2.0,
 ) -> tuple[list[tuple[float, float]], list[bool]]:
@@ -278,6 +279,7 @@ def place(
         order: the order in which nodes choose (most important first).
         size: width and height of the canvas, centred on the origin.
         named: which nodes should be named (default all).
+        fixed: nodes already placed (position and footprint, named): room taken.
         cell: the grid's resolution.
         gap: free space around every footprint.
 
@@ -291,6 +293,9 @@ def place(
         ([True, True], True, True)
     """
     grid = _Grid(size[0], size[1], cell)
+    for x, y, fp in fixed:
+        for rect in fp.rects(x, y):
+            grid.take((rect[0] - gap, rect[1] - gap, rect[2] + gap, rect[3] + gap))
     out = [(float(x), float(y)) for x, y in targets]
     flags = [bool(v) for v in (named if named is not None else [True] * len(prints))]
     for i in order:

@@ -27,7 +27,17 @@ import networkx as nx
 
 from network._engine import seeded
 
-__all__ = ["LayoutStore", "StoredLayout", "compute_layout", "place_new_nodes"]
+__all__ = [
+    "LayoutStore",
+    "StoredLayout",
+    "add_nodes",
+    "compute_layout",
+    "ego_layout",
+    "footprints",
+    "name_order",
+    "names_above",
+    "place_new_nodes",
+]
 
 Position = tuple[float, float]
 
@@ -168,9 +178,7 @@ def compute_layout(
     big = [c for c in comps if len(c) >= 3]
     small_comps = [c for c in comps if len(c) < 3]
     small = [v for c in small_comps for v in c]
-    boxes = None
-    if names and len(g) <= NAMED_LIMIT:
-        boxes = {v: (max(fp.w, 2 * fp.r), 2 * fp.r + fp.h) for v, fp in footprints(g).items()}
+    prints = footprints(g) if names and len(g) <= NAMED_LIMIT else None
     blocks = [_force_directed(g, c, seed, initial, iterations) for c in big]
     sizes = [(max(x for x, _ in b.values()), max(y for _, y in b.values())) for b in blocks]
     area = sum((w + EDGE_LENGTH) * (h + EDGE_LENGTH) for w, h in sizes)
@@ -189,9 +197,9 @@ def compute_layout(
         y = (y + row_height + gap) if blocks else 0.0
         # cells as wide as the widest name among them: a named block, not a row of dots
         step_x = step_y = EDGE_LENGTH * 0.6
-        if boxes is not None:
-            step_x = max(step_x, max(boxes[v][0] for v in small) + 8)
-            step_y = max(step_y, max(boxes[v][1] for v in small) + 8)
+        if prints is not None:
+            step_x = max(step_x, max(max(prints[v].w, 2 * prints[v].r) for v in small) + 8)
+            step_y = max(step_y, max(2 * prints[v].r + prints[v].h for v in small) + 8)
         per_row = max(2, int(max(width, CANVAS[0]) // step_x))
         i = 0
         for comp in small_comps:
@@ -200,8 +208,8 @@ def compute_layout(
             for v in comp:
                 out[v] = ((i % per_row) * step_x, y + (i // per_row) * step_y)
                 i += 1
-    if boxes is not None:
-        out = _fit_to_canvas(g, out)
+    if prints is not None:
+        out = _fit_to_canvas(g, out, prints)
     xs = [p[0] for p in out.values()]
     ys = [p[1] for p in out.values()]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
@@ -280,7 +288,7 @@ def ego_layout(g: nx.Graph, center: Hashable) -> dict[Hashable, Position]:
         if near:  # beside its partner on the inner ring
             a = (a + sum(near) / len(near)) / 2
         out[v] = (r2 * math.cos(a), r2 * math.sin(a))
-    return _fit_to_canvas(g, out, above=names_above(out, center))
+    return _fit_to_canvas(g, out, footprints(g, names_above(out, center)))
 
 
 def names_above(positions: Mapping[Hashable, Position], center: Hashable) -> set[Hashable]:
@@ -290,7 +298,7 @@ def names_above(positions: Mapping[Hashable, Position], center: Hashable) -> set
 
 
 def _fit_to_canvas(
-    g: nx.Graph, positions: Mapping[Hashable, Position], above: Iterable[Hashable] = ()
+    g: nx.Graph, positions: Mapping[Hashable, Position], prints: Mapping[Hashable, Any]
 ) -> dict[Hashable, Position]:
     """Fit the picture to the canvas and give every node's dot and name its own room.
 
@@ -298,12 +306,12 @@ def _fit_to_canvas(
     most twice as much one way as the other, so the shape stays recognisable); then
     :func:`viz.labels.place` puts each node, most connected first, at the free spot nearest
     to its place in that picture. As many names as fit in about half of the canvas are
-    asked for; a name that finds no room leaves its node unnamed at first sight.
+    asked for (every name up to :data:`ALL_NAMED` nodes); a name that finds no room
+    leaves its node unnamed at first sight. ``prints`` are the nodes' footprints.
     """
     from viz.labels import place
 
     nodes = list(positions)
-    prints = footprints(g, above)
     width, height = CANVAS[0] / FIT_MARGIN, CANVAS[1] / FIT_MARGIN
     xs = [positions[v][0] for v in nodes]
     ys = [positions[v][1] for v in nodes]
@@ -380,6 +388,37 @@ def place_new_nodes(
                 x, y = cx + math.cos(angle) * radius, cy + math.sin(angle) * radius
             out[v] = (round(x, 1), round(y, 1))
     return out
+
+
+def add_nodes(g: nx.Graph, positions: Mapping[Hashable, Position]) -> dict[Hashable, Position]:
+    """Positions for the nodes of ``g`` without one, beside their neighbours
+    (:func:`place_new_nodes`) and, on a map with names (up to :data:`NAMED_LIMIT`
+    nodes), at the nearest spot inside the canvas where the dot and the name have room:
+    a new organisation neither covers a name nor widens the map.
+
+    Examples:
+        >>> g = nx.Graph([("a", "b"), ("b", "c")])
+        >>> new = add_nodes(g, {"a": (0.0, 0.0), "b": (90.0, 0.0)})
+        >>> list(new), abs(new["c"][0]) < CANVAS[0] / 2
+        (['c'], True)
+    """
+    from viz.labels import place
+
+    targets = place_new_nodes(g, positions)
+    if not targets or len(g) > NAMED_LIMIT:
+        return targets
+    prints = footprints(g)
+    placed = [v for v in g if v in positions]
+    new = list(targets)
+    width, height = CANVAS[0] / FIT_MARGIN, CANVAS[1] / FIT_MARGIN
+    spots, _named = place(
+        [targets[v] for v in new],
+        [prints[v] for v in new],
+        [i for i, _v in sorted(enumerate(new), key=lambda p: (-g.degree(p[1]), str(p[1])))],
+        (width, height),
+        fixed=[(*positions[v], prints[v]) for v in placed],
+    )
+    return {v: (round(x, 1), round(y, 1)) for v, (x, y) in zip(new, spots, strict=True)}
 
 
 @dataclass
@@ -483,7 +522,7 @@ class LayoutStore:
                 or (compute is None and len(missing) <= max(20, EXTEND_SHARE * len(g)))
             ):
                 have = {v: known[str(v)] for v in g if str(v) in known}
-                new = place_new_nodes(g, have)
+                new = add_nodes(g, have)
                 stored.positions.update({str(k): v for k, v in new.items()})
                 self.save(stored)
                 source = "extended"

@@ -29,7 +29,7 @@ from graph_schema.errors import NetzwerkatlasError
 from graph_schema.store import GraphStore
 from graph_schema.vocab import ORGANISATION_KINDS, label_for
 from viz.charts import Bar, bar_chart, diverging_bars
-from viz.layout import LayoutStore, compute_layout, place_new_nodes
+from viz.layout import LayoutStore, add_nodes, compute_layout
 from viz.network_view import KIND_COLOURS, OTHER_COLOUR, node_sizes
 
 __all__ = ["FORMATS", "PdfUnavailable", "ReportData", "build_report", "render_html", "render_pdf"]
@@ -150,7 +150,7 @@ def network_picture(
         pos = {v: positions[v] for v in g if v in positions}
         missing = [v for v in g if v not in pos]
         if missing:
-            pos.update(place_new_nodes(g, pos))
+            pos.update(add_nodes(g, pos))
     nodes = sorted(g, key=str)
     sizes = node_sizes({v: g.degree(v) for v in g}, len(g))
     width, lines = lines_for(len(g))

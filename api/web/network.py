@@ -40,7 +40,7 @@ from viz.aggregate import (
     group_layout,
     merge_small_groups,
 )
-from viz.layout import LayoutStore, ego_layout, names_above, place_new_nodes
+from viz.layout import LayoutStore, add_nodes, ego_layout, names_above
 from viz.network_view import (
     COMMUNITY_COLOURS,
     OTHER_COLOUR,
@@ -709,7 +709,7 @@ def _base_positions(
     if missing:
         positions = {
             **positions,
-            **place_new_nodes(g, {v: positions[v] for v in g if v in positions}),
+            **add_nodes(g, {v: positions[v] for v in g if v in positions}),
         }
     return positions, info
 

@@ -6,8 +6,9 @@ import math
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
-from viz.layout import EDGE_LENGTH, LayoutStore, compute_layout, place_new_nodes
+from viz.layout import CANVAS, EDGE_LENGTH, LayoutStore, compute_layout, footprints, place_new_nodes
 
 
 def test_same_graph_same_positions() -> None:
@@ -95,3 +96,60 @@ def test_a_layout_of_an_earlier_algorithm_is_computed_anew_unless_arranged(
     assert info["source"] == "stored" and kept[0] == (5.0, 5.0) and kept[1] == (1.0, 2.0)
     _, info = LayoutStore(tmp_path).positions_for("cooperation", g)
     assert info["source"] == "stored"
+
+
+def _real_shaped_graph(organisations: int, cooperations: int, seed: int) -> nx.Graph:
+    from tests.web.real_shaped import real_shaped
+
+    region = real_shaped(organisations, cooperations, seed=seed)
+    g = nx.Graph()
+    for o in region.organisations:
+        g.add_node(o["id"], name=o["name"], short_name=o.get("short_name"), kind=o["kind"])
+    g.add_edges_from(region.cooperations)
+    return g
+
+
+def _clashes(g: nx.Graph, pos: dict[object, tuple[float, float]]) -> list[tuple[object, object]]:
+    """Pairs of nodes whose dot or name boxes overlap, with the map's own footprints."""
+    prints = footprints(g)
+    rects = {v: prints[v].rects(*pos[v]) for v in g}
+    nodes = sorted(g, key=str)
+    return [
+        (a, b)
+        for i, a in enumerate(nodes)
+        for b in nodes[i + 1 :]
+        if any(
+            r[0] < q[2] and q[0] < r[2] and r[1] < q[3] and q[1] < r[3]
+            for r in rects[a]
+            for q in rects[b]
+        )
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_long_name_network_gets_room_for_every_name_inside_the_canvas(seed: int) -> None:
+    g = _real_shaped_graph(68, 54, seed)
+    pos = compute_layout(g)
+    assert not _clashes(g, pos)
+    prints = footprints(g)
+    for v in g:
+        for left, top, right, bottom in prints[v].rects(*pos[v]):
+            assert -CANVAS[0] / 2 <= left and right <= CANVAS[0] / 2, v
+            assert -CANVAS[1] / 2 <= top and bottom <= CANVAS[1] / 2, v
+
+
+def test_new_organisations_find_room_inside_the_canvas(tmp_path: Path) -> None:
+    """An office adds organisations after the first look at the map: they are placed
+    where their name has room, and the map keeps its size (no ring outside it)."""
+    store = LayoutStore(tmp_path)
+    g = _real_shaped_graph(68, 54, 1)
+    first, _ = store.positions_for("cooperation", g)
+    g.add_node("neu-1", name="Neuer Verein für Begegnung und Integration e.V.", kind="initiative")
+    g.add_node("neu-2", name="Syrischer Elternverein", kind="migrant_organisation")
+    g.add_edge("neu-2", "org-001")
+    pos, info = store.positions_for("cooperation", g)
+    assert info["source"] == "extended"
+    assert all(pos[v] == first[v] for v in first)
+    assert not _clashes(g, pos)
+    for v in ("neu-1", "neu-2"):
+        assert abs(pos[v][0]) < CANVAS[0] / 2 and abs(pos[v][1]) < CANVAS[1] / 2
