@@ -20,7 +20,7 @@ LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
 RUNTIME_STAMP := $(VENV)/.runtime
 DEV_STAMP := $(VENV)/.dev
 
-.PHONY: help install install-runtime run test test-fast lint bench neo4j-launcher clean
+.PHONY: help install install-runtime run test test-fast test-future lint bench neo4j-launcher clean
 
 help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
@@ -62,6 +62,12 @@ test: install neo4j-launcher
 # browser and the slow suites (schemathesis), on every core; `make test` runs them all.
 test-fast: install
 	$(BIN)/pytest -n auto -m "not neo4j and not browser and not slow"
+
+# The whole suite with the clock a year ahead (Debian's faketime): no answer may depend on
+# the calendar (the tests fix the app's "today" with NETZWERKATLAS_TODAY; this proves that
+# nothing reads the real date behind its back).
+test-future: install neo4j-launcher
+	faketime -f '+365d' env NETZWERKATLAS_REQUIRE_NEO4J=1 $(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .
