@@ -193,9 +193,13 @@ class Footprint:
     w: float = 0.0
     h: float = 0.0
     above: bool = False
+    #: the name inside a box (vis-network's shape "box"): the box is all the room
+    inside: bool = False
 
     def rects(self, x: float, y: float, named: bool = True) -> list[tuple[float, ...]]:
         """``(left, top, right, bottom)`` of the dot and (if named) of the name."""
+        if self.inside:
+            return [(x - self.w / 2, y - self.h / 2, x + self.w / 2, y + self.h / 2)]
         out: list[tuple[float, ...]] = [(x - self.r, y - self.r, x + self.r, y + self.r)]
         if named and self.w:
             top = y - self.r - LABEL_GAP - self.h if self.above else y + self.r + LABEL_GAP
@@ -338,9 +342,12 @@ def cull(
     order: Sequence[int],
     gap: float = 1.5,
     bucket: float = 64.0,
+    solid: Sequence[bool] | None = None,
 ) -> list[bool]:
     """Which names to draw so that no drawn name overlaps another name or a dot: in
-    ``order`` (most important first) a name is drawn if its box is free.
+    ``order`` (most important first) a name is drawn if its box is free. With ``solid``
+    only those nodes' dots block names (e.g. the emphasised ones of a view that fades
+    the rest into the background).
 
     Examples:
         >>> fp = footprint("Caritas", 6.0)
@@ -372,7 +379,8 @@ def cull(
         return True
 
     for i, ((x, y), fp) in enumerate(zip(positions, prints, strict=True)):
-        add(i, fp.rects(x, y, False)[0])
+        if solid is None or solid[i]:
+            add(i, fp.rects(x, y, False)[0])
     out = [False] * len(prints)
     for i in order:
         rects = prints[i].rects(*positions[i])

@@ -20,7 +20,16 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from viz.labels import FONT, ONE_LINE_ABOVE, cull, footprint, lines_for, map_label
+from viz.labels import (
+    FONT,
+    ONE_LINE_ABOVE,
+    Footprint,
+    cull,
+    footprint,
+    label_box,
+    lines_for,
+    map_label,
+)
 
 __all__ = [
     "COMMUNITY_COLOURS",
@@ -246,7 +255,7 @@ def build_view(
     # every name that has room is drawn at a readable size; the others only appear when
     # zooming in (their font is below vis-network's drawThreshold at zoom 1), and every
     # node keeps its full name in the tooltip, the panel and the search
-    _cull_names(g, nodes, strong, {str(v) for v in names_above})
+    _cull_names(g, nodes, strong, {str(v) for v in names_above}, list(extra_nodes))
     nodes.extend(extra_nodes)
     edges = []
     for a, b, attrs in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
@@ -289,10 +298,16 @@ def build_view(
 
 
 def _cull_names(
-    g: nx.Graph, nodes: list[dict[str, Any]], strong: set[Hashable] | None, above: set[str]
+    g: nx.Graph,
+    nodes: list[dict[str, Any]],
+    strong: set[Hashable] | None,
+    above: set[str],
+    extra: list[dict[str, Any]],
 ) -> None:
     """Give the names that fit :data:`viz.labels.FONT`, the rest :data:`HIDDEN_FONT`:
-    emphasised nodes first, then the best connected (:func:`viz.layout.name_order`)."""
+    emphasised nodes first, then the best connected (:func:`viz.layout.name_order`), then
+    the extra nodes' (e.g. the council's people). An extra node drawn as a box (a body)
+    has its name inside: it is always drawn and takes its room first."""
     from viz.layout import name_order
 
     index = {n["id"]: i for i, n in enumerate(nodes)}
@@ -310,12 +325,26 @@ def _cull_names(
                 n["font"] = {**n["font"], "size": HIDDEN_FONT}
         return
     prints = [footprint(n["label"], n["size"], above=n["id"] in above) for n in nodes]
-    shown = cull([(n["x"], n["y"]) for n in nodes], prints, ranked)
-    for n, fp, ok in zip(nodes, prints, shown, strict=True):
+    boxes, others = [], []
+    for n in extra:
+        if n.get("shape") == "box":  # the name is the box: room for it, a dot that big
+            w, h = label_box(str(n.get("label", "")), n.get("font", {}).get("size", FONT))
+            prints.append(Footprint(0.0, w + 12, h + 12, inside=True))
+            boxes.append(len(prints) - 1)
+        else:
+            prints.append(footprint(str(n.get("label", "")), float(n.get("size", MIN_SIZE))))
+            others.append(len(prints) - 1)
+    everyone = nodes + extra
+    # in a view that fades all but some nodes, a name may lie over a faded dot
+    solid = None if first is None else [n["id"] in first for n in nodes] + [True] * len(extra)
+    shown = cull([(n["x"], n["y"]) for n in everyone], prints, [*ranked, *others], solid=solid)
+    for i in boxes:
+        shown[i] = True
+    for n, fp, ok in zip(everyone, prints, shown, strict=True):
         if fp.above:
-            n["font"] = {**n["font"], "vadjust": round(fp.vadjust, 1)}
+            n["font"] = {**n.get("font", {}), "vadjust": round(fp.vadjust, 1)}
         if not ok:
-            n["font"] = {**n["font"], "size": HIDDEN_FONT}
+            n["font"] = {**n.get("font", {}), "size": HIDDEN_FONT}
 
 
 def vis_options(n: int) -> dict[str, Any]:
