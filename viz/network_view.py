@@ -366,7 +366,14 @@ def vis_options(n: int) -> dict[str, Any]:
         "nodes": {
             "shape": "dot",
             "borderWidth": 1,
-            "font": {"size": 14, "face": "sans-serif", "color": "#1A1A1A"},
+            # a white halo keeps a name readable where ties run behind it
+            "font": {
+                "size": 14,
+                "face": "sans-serif",
+                "color": "#1A1A1A",
+                "strokeWidth": 3,
+                "strokeColor": "#FFFFFF",
+            },
             # a label is drawn once it would be drawThreshold - 1 pixels high: the names
             # without room at first sight (HIDDEN_FONT) appear when zooming in
             "scaling": {"label": {"drawThreshold": DRAW_THRESHOLD}},

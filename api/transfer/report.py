@@ -194,6 +194,11 @@ def network_picture(
         )
         if ok:
             top = y + fp.r + LABEL_GAP
+            # a light background keeps the name readable where ties run behind it
+            out.append(
+                f'<rect x="{x - fp.w / 2 - 1:.1f}" y="{top:.1f}" width="{fp.w + 2:.1f}" '
+                f'height="{fp.h:.1f}" fill="#fff" fill-opacity="0.75"/>'
+            )
             spans = "".join(
                 f'<tspan x="{x:.1f}" y="{top + FONT * (i + 0.85):.1f}">{escape(line)}</tspan>'
                 for i, line in enumerate(labels[v].split("\n"))
