@@ -227,13 +227,17 @@ class _Grid:
         self.ny = max(1, int(math.ceil(height / cell)))
         self.x0, self.y0 = -self.nx * cell / 2, -self.ny * cell / 2
         self.occupied = np.zeros((self.ny, self.nx), dtype=np.int32)
-        self.ys, self.xs = np.mgrid[0 : self.ny, 0 : self.nx]
 
-    def free(self, dy0: int, dx0: int, h: int, w: int) -> np.ndarray:
+    def integral(self) -> np.ndarray:
+        """The summed-area table of the occupied cells (one per node placed)."""
+        s = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int32)
+        s[1:, 1:] = self.occupied.cumsum(0, dtype=np.int32).cumsum(1, dtype=np.int32)
+        return s
+
+    def free(self, s: np.ndarray, dy0: int, dx0: int, h: int, w: int) -> np.ndarray:
         """``out[y, x]``: no occupied cell in rows y+dy0 .. y+dy0+h-1 and columns
-        x+dx0 .. x+dx0+w-1 (False where that window leaves the grid)."""
-        s = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int64)
-        s[1:, 1:] = self.occupied.cumsum(0).cumsum(1)
+        x+dx0 .. x+dx0+w-1 (False where that window leaves the grid); ``s`` is
+        :meth:`integral`."""
         out = np.zeros((self.ny, self.nx), dtype=bool)
         y_lo, y_hi = max(0, -dy0), min(self.ny, self.ny - dy0 - h + 1)
         x_lo, x_hi = max(0, -dx0), min(self.nx, self.nx - dx0 - w + 1)
@@ -305,6 +309,7 @@ def place(
     for i in order:
         fp = prints[i]
         tx, ty = targets[i]
+        table = grid.integral()
         for want_name in [True, False] if flags[i] else [False]:
             rects = fp.rects(0.0, 0.0, want_name)
             ok = np.ones((grid.ny, grid.nx), dtype=bool)
@@ -314,15 +319,14 @@ def place(
                 top, left, h, w = grid.cells(padded)
                 own_row = int(math.floor((0 - grid.y0) / cell))
                 own_col = int(math.floor((0 - grid.x0) / cell))
-                ok &= grid.free(top - own_row, left - own_col, h, w)
+                ok &= grid.free(table, top - own_row, left - own_col, h, w)
             if not ok.any():
                 continue
             gx = (tx - grid.x0) / cell
             gy = (ty - grid.y0) / cell
-            dist = (grid.xs - gx) ** 2 + (grid.ys - gy) ** 2
-            dist[~ok] = np.inf
-            k = int(np.argmin(dist))
-            row, col = divmod(k, grid.nx)
+            rows, cols = np.nonzero(ok)
+            k = int(np.argmin((cols - gx) ** 2 + (rows - gy) ** 2))
+            row, col = int(rows[k]), int(cols[k])
             x = grid.x0 + (col + 0.5) * cell
             y = grid.y0 + (row + 0.5) * cell
             # the node's own cell is where its centre falls: keep the exact target if free
