@@ -157,8 +157,8 @@ def compute_layout(
     isolated nodes go into a compact block of named cells below them, so that a few
     unconnected actors do not push the network into a corner. Then (``names``, up to
     :data:`NAMED_LIMIT` nodes) the picture is fitted to the map's canvas
-    (:data:`CANVAS`) and nodes are pushed apart until no two names overlap
-    (:func:`viz.labels.separate`): the browser shows the whole map at a zoom at which
+    (:data:`CANVAS`) and each node takes the nearest spot where its dot and name have
+    room (:func:`viz.labels.place`): the browser shows the whole map at a zoom at which
     the names are readable. Nodes are taken in sorted order: the same graph and seed
     give the same positions. ``initial`` positions (e.g. of a stored layout) are the
     starting point where given.
