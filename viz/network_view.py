@@ -317,12 +317,13 @@ def _cull_names(
         key=lambda i: first is not None and nodes[i]["id"] not in first,
     )[:CULL_LIMIT]
     if len(nodes) > LARGE:
-        # thousands of nodes are drawn far too small for names at first sight: the best
-        # connected are named once zoomed in, without the (costly) test for room
+        # thousands of overlapping names are unreadable and slow to draw: the emphasised
+        # and the best connected are named (without the costly test for room); every node
+        # keeps its name in the tooltip, the panel and the search
         keep = set(ranked[: max(60, len(nodes) // 25)])
         for i, n in enumerate(nodes):
-            if i not in keep:
-                n["font"] = {**n["font"], "size": HIDDEN_FONT}
+            if i not in keep and (first is None or n["id"] not in first):
+                n["label"] = ""
         return
     prints = [footprint(n["label"], n["size"], above=n["id"] in above) for n in nodes]
     boxes, others = [], []

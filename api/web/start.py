@@ -116,6 +116,13 @@ def recent_changes(store: GraphStore, entries: Sequence[AuditEntry]) -> list[dic
     return changes
 
 
+def _for_reader(changes: list[dict[str, Any]], user: User) -> list[dict[str, Any]]:
+    """Who made a change is shown to those who see personal data only (as before)."""
+    if user.sees_personal_data:
+        return changes
+    return [{**c, "username": ""} for c in changes]
+
+
 @router.get("/")
 def start_page(request: Request, user: PageUser) -> Response:
     from network.change import network_figures
@@ -127,7 +134,6 @@ def start_page(request: Request, user: PageUser) -> Response:
     g = cache.cooperation_graph(today)
     figures = cache.get(("figures", today), lambda: network_figures(g))
     gaps = cache.gaps(today)
-    entries, _ = store.audit.list(limit=10)
     return render(
         request,
         "start.html",
@@ -139,6 +145,12 @@ def start_page(request: Request, user: PageUser) -> Response:
             "missing": gaps["missing"][:5],
             "duplicates_total": len(gaps["duplicates"]),
             "peripheral_total": len(gaps["peripheral"]),
-            "changes": recent_changes(store, entries),
+            "changes": _for_reader(
+                cache.get(
+                    ("recent_changes",),
+                    lambda: recent_changes(store, store.audit.list(limit=10)[0]),
+                ),
+                user,
+            ),
         },
     )
