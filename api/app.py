@@ -5,12 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 
-from api import web
-from api.analysis import AnalysisService
+from api import openapi, web
 from api.bootstrap import ensure_secret_key
 from api.errors import install_error_handlers
 from api.routes import (
@@ -24,10 +22,11 @@ from api.routes import (
     transfer,
     users,
 )
-from api.security import LoginLimiter, Role, require
+from api.security import LoginLimiter
+from api.services.analysis import AnalysisService
 from api.settings import Settings, open_store
 from graph_schema.store import GraphStore
-from network import _pool
+from network import pool
 
 __all__ = ["create_app"]
 
@@ -43,7 +42,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.state.store = store if store is not None else open_store(settings)
         app.state.analysis = AnalysisService(app.state.store)
         # the analysis' worker process takes a second to start: not on the first request
-        threading.Thread(target=_pool.warm, name="analysis-worker", daemon=True).start()
+        threading.Thread(target=pool.warm, name="analysis-worker", daemon=True).start()
         if own:
             app.state.store.init()
         from api.web.network import start_warm_up
@@ -54,7 +53,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         finally:
             app.state.analysis.clear()  # a running background job stops at its next step
             if own:
-                _pool.shutdown()
+                pool.shutdown()
                 app.state.store.close()
 
     app = FastAPI(
@@ -62,10 +61,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         summary="Stakeholder network and cooperation manager for regional integration work",
         version="0.1.0",
         lifespan=lifespan,
-        # Swagger UI and ReDoc load their scripts from a CDN: not here (offline, no leaks).
+        # FastAPI's Swagger UI and ReDoc load their scripts from a CDN: not here (offline,
+        # no leaks); openapi.install serves the document and /docs to signed-in accounts
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,  # served below, to signed-in accounts only
+        openapi_url=None,
+        generate_unique_id_function=openapi.operation_id,
     )
     app.state.settings = settings
     app.state.limiter = LoginLimiter()
@@ -81,19 +82,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_headers=["Authorization", "Content-Type"],
         )
     app.include_router(health.router)
-
-    @app.get(
-        "/openapi.json",
-        include_in_schema=False,
-        dependencies=[require(Role.ADMIN, Role.EDITOR, Role.PARTNER, Role.VIEWER)],
-    )
-    def openapi_document() -> dict[str, Any]:
-        return app.openapi()
-
+    openapi.install(app)
     app.include_router(auth.router)
     app.include_router(users.router)
     for resource in resources.RESOURCES:
-        app.include_router(resources.build_router(resource))
+        app.include_router(
+            resources.build_router(resource),
+            generate_unique_id_function=openapi.resource_operation_id(resource),
+        )
     app.include_router(ties.router)
     app.include_router(network.router)
     app.include_router(history.router)

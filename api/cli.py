@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -166,7 +166,7 @@ def analyse(
     import datetime as dt
     import json
 
-    from api.analysis import AnalysisService
+    from api.services.analysis import AnalysisService
 
     if output not in ("table", "json"):
         _fail("--format must be table or json.")
@@ -190,7 +190,10 @@ def analyse(
 
 
 def _print_analysis(
-    day: Any, summary: dict[str, Any], found: dict[str, Any], brokers: list[dict[str, Any]]
+    day: Any,
+    summary: Mapping[str, Any],
+    found: Mapping[str, Any],
+    brokers: Sequence[Mapping[str, Any]],
 ) -> None:
     def fmt(value: Any) -> str:
         if value is None:
@@ -279,7 +282,7 @@ def _serve(settings: Settings) -> None:
     import uvicorn
 
     from api.app import create_app
-    from network import _pool
+    from network import pool
 
     with _store(settings) as store:
         store.init()
@@ -313,7 +316,7 @@ def _serve(settings: Settings) -> None:
                 log_level=settings.log_level,
             )
         finally:
-            _pool.shutdown()  # the analysis worker ends with the app
+            pool.shutdown()  # the analysis worker ends with the app
 
 
 @app.command("import")
@@ -353,35 +356,22 @@ def import_(
     The dry run (and the real run) prints how each sheet's columns were mapped to fields;
     correct a column with --map and run again.
     """
-    from api.transfer.importer import (
-        detect_mapping,
-        import_file,
-        load_mapping,
-        override_mapping,
-        parse_override,
-        report_lines,
-    )
+    from api.services import transfer
 
     settings = _settings()
-    given = load_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
     data = file.read_bytes()
-    if map_ or sheet:
-        overrides = [parse_override(text) for text in map_ or []]
-        detected = detect_mapping(data, file.name, given)
-        entities: dict[str, str | None] = {}
-        for text in sheet or []:
-            name, sep, entity = text.rpartition("=")
-            if not sep:
-                if len(detected) != 1:
-                    _fail(f"--sheet {text!r}: the file has several sheets; write SHEET={text}.")
-                name = detected[0].sheet
-            entities[name.strip()] = None if entity.strip() in ("", "-") else entity.strip()
-        given = override_mapping(detected, overrides, entities)
+    given = transfer.mapping_from_options(
+        data,
+        file.name,
+        mapping_json=mapping.read_text(encoding="utf-8") if mapping else None,
+        maps=map_ or [],
+        sheets=sheet or [],
+    )
     with _store(settings) as store:
         store.init()
         progress, _, advance = _progress_bar(f"Import {file.name}")
         with progress:
-            result = import_file(
+            result = transfer.run_import(
                 store,
                 data,
                 file.name,
@@ -390,7 +380,7 @@ def import_(
                 actor="cli",
                 progress=advance,
             )
-    for line in report_lines(result):
+    for line in transfer.report_lines(result):
         console.print(line, highlight=False, soft_wrap=True, markup=False)
     if report:
         report.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
@@ -410,15 +400,14 @@ def duplicates(
     ] = "table",
 ) -> None:
     """List near-duplicate entries (names differing in case, spacing, legal form, a typo)."""
+    from api.services import transfer
     from api.transfer import duplicates as dup
-    from graph_schema.store import dump
 
     if format not in ("table", "json"):
         _fail(f"Unknown format {format!r}: use --format table or --format json.")
     settings = _settings()
     with _store(settings, read_only=True) as store:
-        nodes = dump.all_nodes(store, list(dup.DUPLICATE_LABELS))
-        pairs = dup.find_duplicates(nodes, threshold)
+        pairs = transfer.find_duplicates(store, threshold=threshold)
     if format == "json":
         console.print_json(json.dumps([c.as_dict() for c in pairs], ensure_ascii=False))
         return
@@ -443,7 +432,7 @@ def merge(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Merge two entries of one kind: every tie and the history of both are kept."""
-    from api.transfer.duplicates import merge as merge_entries
+    from api.services.transfer import merge as merge_entries
 
     settings = _settings()
     with _store(settings) as store:
@@ -487,26 +476,23 @@ def export(
     ] = False,
 ) -> None:
     """Export the network (works while the server runs)."""
-    from api.transfer import exporter
+    from api.services import transfer
 
-    fmt = (format or file.suffix.lstrip(".")).lower()
-    fmt = "csv" if fmt == "zip" else fmt
-    if fmt not in exporter.FORMATS:
-        _fail(f"Unknown format {fmt!r}: use --format with one of {', '.join(exporter.FORMATS)}.")
+    fmt = transfer.export_format(format or file.suffix.lstrip("."))
     settings = _settings()
     with _store(settings, read_only=True) as store:
-        data = exporter.collect(
+        out = transfer.export_network(
             store,
+            fmt,
+            personal=not no_personal,
             as_of=as_of.date() if as_of else None,
             area=area,
             field=field,
             kind=kind,
-            visible_people=set() if no_personal else None,
         )
-        content = exporter.export(data, fmt)
-    _write_atomically(file, content)
+    _write_atomically(file, out.content)
     console.print(
-        f"Exported {len(data.nodes):,} nodes and {len(data.ties):,} ties to {file} ({fmt})."
+        f"Exported {out.counts['nodes']:,} nodes and {out.counts['ties']:,} ties to {file} ({fmt})."
     )
 
 
@@ -521,7 +507,7 @@ def backup(
     file: Annotated[Path, typer.Argument(dir_okay=False, help="The backup file to write.")],
 ) -> None:
     """Write a complete backup: graph, accounts, history, settings (works while serving)."""
-    from api.transfer.backup import write_backup
+    from api.services.transfer import write_backup
 
     settings = _settings()
     tmp = file.with_name(file.name + ".part")
@@ -539,8 +525,8 @@ def restore(
     ] = False,
 ) -> None:
     """Restore a backup into an empty store (or replace everything with --replace)."""
-    from api.transfer.backup import read_backup
-    from api.transfer.backup import restore as restore_backup
+    from api.services.transfer import read_backup
+    from api.services.transfer import restore as restore_backup
 
     settings = _settings()
     with file.open("rb") as f:
@@ -569,24 +555,21 @@ def report(
     ] = None,
 ) -> None:
     """Write the network report (Netzwerkbericht) as HTML or PDF (works while serving)."""
-    from api.transfer import report as network_report
-    from viz.layout import LayoutStore
+    from api.services import transfer
+    from api.services.layouts import layout_store
 
-    fmt = (format or file.suffix.lstrip(".")).lower()
-    if fmt not in network_report.FORMATS:
-        _fail(f"Unknown format {fmt!r}: use --format html or --format pdf.")
+    fmt = transfer.report_format(format or file.suffix.lstrip("."))
     settings = _settings()
     with _store(settings, read_only=True) as store:
-        data = network_report.build_report(
+        out = transfer.network_report_file(
             store,
+            fmt,
+            layouts=layout_store(settings.data_dir),
             as_of=as_of.date() if as_of else None,
             compare_to=compare_to.date() if compare_to else None,
-            layouts=LayoutStore(Path(settings.data_dir) / "layouts"),
         )
-    html = network_report.render_html(data)
-    content = network_report.render_pdf(html) if fmt == "pdf" else html.encode("utf-8")
-    _write_atomically(file, content)
-    console.print(f"Wrote the network report as of {data.as_of:%d.%m.%Y} to {file}.")
+    _write_atomically(file, out.content)
+    console.print(f"Wrote the network report as of {out.as_of:%d.%m.%Y} to {file}.")
 
 
 def main(argv: list[str] | None = None) -> Any:

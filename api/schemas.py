@@ -84,7 +84,10 @@ def out_schema(label: NodeLabel) -> type[BaseModel]:
 
 @cache
 def page_schema(label: NodeLabel) -> type[BaseModel]:
-    return cast("type[BaseModel]", PageOut[out_schema(label)])  # type: ignore[misc]  # runtime arg
+    """A page of ``XOut``, named ``XPageOut`` (not ``PageOut[XOut]``: the OpenAPI document's
+    schema names become class names in generated clients)."""
+    page = cast("type[BaseModel]", PageOut[out_schema(label)])  # type: ignore[misc]  # runtime arg
+    return create_model(f"{_name(label)}PageOut", __base__=page)  # type: ignore[call-overload, no-any-return]
 
 
 def _tie_property_fields() -> dict[str, Any]:

@@ -25,6 +25,7 @@ from graph_schema.store import GraphStore
 from graph_schema.store.records import Account, StoredToken
 
 __all__ = [
+    "AccountRole",
     "CurrentUser",
     "LoginLimiter",
     "Role",
@@ -44,11 +45,18 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-class Role(StrEnum):
+class AccountRole(StrEnum):
+    """What an account may do: administer, edit, edit its own organisation, or read."""
+
     ADMIN = "admin"
     EDITOR = "editor"
     PARTNER = "partner"
     VIEWER = "viewer"
+
+
+#: the short name used across ``api/``; the OpenAPI document knows it as ``AccountRole``
+#: (``MembershipRole`` is a member's role in a body)
+Role = AccountRole
 
 
 class Unauthorized(NetzwerkatlasError):

@@ -5,7 +5,7 @@ our analysis and one for igraph, so that each peak memory (``ru_maxrss``) is tha
 engine's alone. Both build the same snapshot from the generator's data (the region as
 the store would return it on :data:`TODAY`) and the same cooperation graph.
 
-* ours: the full analysis as :class:`api.analysis.AnalysisService` runs it: cooperation
+* ours: the full analysis as :class:`api.services.analysis.AnalysisService` runs it: cooperation
   graph, actor metrics, summary (with bridges), communities, brokerage, mixing, gaps.
 * igraph: the same set of actor metrics on the same graph: betweenness unweighted and
   weighted (distance 6 / intensity), closeness, PageRank and eigenvector (weighted by
@@ -46,7 +46,8 @@ TITLE = "## Network analysis beside igraph"
 def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> Any:
     """The demo region as the store would return it on ``today``: valid nodes and ties."""
     from graph_schema.demo import generate_region
-    from graph_schema.store.graph_store import Snapshot, share_fields
+    from graph_schema.snapshot import Snapshot
+    from graph_schema.store.graph_store import share_fields
     from network._snapshot import exists_on
 
     region = generate_region(size, seed=seed, today=today)
@@ -97,12 +98,12 @@ def peak_mb() -> float:
 
 
 def run_ours(size: int, exact_large: bool) -> dict[str, Any]:
-    from network import _pool, actors, brokerage, figures, gaps, graphs, mixing
+    from network import actors, brokerage, figures, gaps, graphs, mixing, pool
 
     snap, t_gen = timed(lambda: demo_snapshot(size))
     base_mb = peak_mb()
     # the service starts its worker process at start-up; so does the bench, untimed
-    workers, t_warm = timed(_pool.warm)
+    workers, t_warm = timed(pool.warm)
     g, t_graph = timed(lambda: graphs.cooperation_graph(snap))
     row: dict[str, Any] = {
         "organisations": g.number_of_nodes(),
@@ -155,7 +156,7 @@ def run_ours(size: int, exact_large: bool) -> dict[str, Any]:
     row["estimated"] = bool(metrics[0]["estimated"])
     row["total_s"] = t_graph + sum(row[name] for name, _ in steps)
     row["peak_mb"] = peak_mb()
-    row["worker_peak_mb"] = _pool.peak_mb()
+    row["worker_peak_mb"] = pool.peak_mb()
     if row["estimated"] and exact_large:
         _, row["actor_metrics_exact_s"] = timed(lambda: actors.actor_metrics(g, exact_limit=size))
     return row
@@ -169,7 +170,7 @@ def run_igraph(size: int, exact_large: bool) -> dict[str, Any]:
     import numpy as np
 
     from network import actors, graphs
-    from network._engine import IGraphView, sample_indices
+    from network.engine import IGraphView, sample_indices
 
     snap = demo_snapshot(size)
     g = graphs.cooperation_graph(snap)
@@ -261,13 +262,13 @@ def prepare_store(size: int) -> dict[str, Any]:
 def run_service(size: int, exact_large: bool) -> dict[str, Any]:
     """As the server answers after a start or a change: the store opened afresh, then the
     first ``/api/analysis/metrics`` and ``/summary`` (snapshot, graph, figures)."""
-    from api.analysis import AnalysisService
+    from api.services.analysis import AnalysisService
     from graph_schema.store import open_ladybug
-    from network import _pool
+    from network import pool
 
     store = open_ladybug(service_dir(size), read_only=True)
     service = AnalysisService(store)
-    _pool.warm()
+    pool.warm()
     base_mb = peak_mb()
     f = (TODAY, None, None, None)
     rows, t_metrics = timed(lambda: service.metrics(f))
@@ -285,16 +286,16 @@ def run_service(size: int, exact_large: bool) -> dict[str, Any]:
     row["graph_peak_mb"] = peak_mb()
     _, row["gaps_s"] = timed(lambda: service.gaps(f))
     row["peak_mb"] = peak_mb()
-    row["worker_peak_mb"] = _pool.peak_mb()
+    row["worker_peak_mb"] = pool.peak_mb()
     if row["estimated"] and exact_large:
         started = time.perf_counter()
         state = service.wait(f, timeout=3600)
         row["exact_s"] = time.perf_counter() - started + t_metrics
         row["exact_state"] = state["state"]
         row["peak_mb"] = peak_mb()
-        row["worker_peak_mb"] = _pool.peak_mb()
+        row["worker_peak_mb"] = pool.peak_mb()
     service.clear()  # stops the background job
-    _pool.shutdown()
+    pool.shutdown()
     store.close()
     return row
 
@@ -334,7 +335,7 @@ def write_results(rows: list[Row]) -> str:
         f"{TODAY.isoformat()}, snapshot built from the generator's data. Each engine runs "
         "in its own subprocess; peak memory is that process's maximum resident set size, "
         "including the generated region (baseline: the peak before any analysis); ours "
-        "also uses a worker process (`network._pool`, started before the timing as the "
+        "also uses a worker process (`network.pool`, started before the timing as the "
         "service starts it with the app), whose own peak is the worker column. Each step's "
         "time is the median of 5 runs up to 1,000 organisations and of 3 above (on both sides "
         "alike), so one-off costs of a first call (lazy imports) do not decide steps of a "
@@ -404,8 +405,8 @@ def write_results(rows: list[Row]) -> str:
             "",
             "### The service after a start or a change",
             "",
-            "`api.analysis.AnalysisService` over the embedded store holding the demo region "
-            "(opened afresh, read-only, in its own process): the first answer of "
+            "`api.services.analysis.AnalysisService` over the embedded store holding the demo "
+            "region (opened afresh, read-only, in its own process): the first answer of "
             "`/api/analysis/metrics` (snapshot of organisations, areas, fields and their "
             "ties from the store, cooperation graph, actor metrics; on large graphs the "
             "sampled estimates while the exact figures are computed in the background), "

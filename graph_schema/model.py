@@ -1,8 +1,9 @@
 """The property-graph model of Netzwerkatlas, defined once.
 
 Every node label and relationship type of ``shared/design/domain.md`` is a pydantic model
-here. The DDL of each backend, the property lists of the store's Cypher and the API schemas
-are all derived from these classes, so a property is added in exactly one place.
+here. The property lists of the store's Cypher and the API schemas are derived from these
+classes. The database schema is not: a new property, label or tie type also needs a frozen
+migration at the end of ``graph_schema/store/ddl.py`` (a test says so until it is there).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from graph_schema.vocab import AreaKind, BodyKind, CooperationKind, Organisation
 __all__ = [
     "ID_PREFIX",
     "NODE_MODELS",
+    "NODE_VALIDITY",
     "REL_SPECS",
     "Node",
     "NodeLabel",
@@ -72,19 +74,6 @@ class RelType(StrEnum):
     ATTENDED = "ATTENDED"
 
 
-#: the prefix of generated ids per label
-ID_PREFIX = {
-    NodeLabel.ORGANISATION: "org",
-    NodeLabel.PERSON: "per",
-    NodeLabel.BODY: "bod",
-    NodeLabel.OFFER: "off",
-    NodeLabel.AREA: "are",
-    NodeLabel.FIELD: "fld",
-    NodeLabel.TARGET_GROUP: "tg",
-    NodeLabel.EVENT: "evt",
-}
-
-
 def new_id(prefix: str) -> str:
     """A fresh, stable identifier such as ``org-3f9c0a1b2d4e``."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
@@ -105,10 +94,17 @@ class Node(_Model):
     """Base of every node: a stable ``id`` unique within the whole graph."""
 
     label: ClassVar[NodeLabel]
+    #: the prefix of generated ids (``org-3f9c0a1b2d4e``)
+    id_prefix: ClassVar[str]
     #: properties searched by the store's text filter ``q``
     text_properties: ClassVar[tuple[str, ...]] = ()
     #: property used as the display name
     name_property: ClassVar[str] = "name"
+    #: the dates that say whether the node existed on a day (its start, its end), if any
+    valid_from: ClassVar[str | None] = None
+    valid_until: ClassVar[str | None] = None
+    #: properties only roles with access to personal data may see
+    personal_properties: ClassVar[tuple[str, ...]] = ()
 
     id: Id
 
@@ -116,7 +112,7 @@ class Node(_Model):
     @classmethod
     def _default_id(cls, data: Any) -> Any:
         if isinstance(data, dict) and not data.get("id"):
-            data = {**data, "id": new_id(ID_PREFIX[cls.label])}
+            data = {**data, "id": new_id(cls.id_prefix)}
         return data
 
     @property
@@ -128,7 +124,9 @@ class Organisation(Node):
     """Any actor of the network: welfare association, MSO, authority, initiative, ..."""
 
     label = NodeLabel.ORGANISATION
+    id_prefix = "org"
     text_properties = ("name", "short_name", "description")
+    valid_from = "founded"
 
     name: Name
     short_name: Short | None = None
@@ -147,9 +145,9 @@ class Person(Node):
     """A contact person or council member. Holds personal data."""
 
     label = NodeLabel.PERSON
+    id_prefix = "per"
     text_properties = ("name", "function")
-    #: properties only roles with access to personal data may see
-    personal_properties: ClassVar[tuple[str, ...]] = ("email", "phone", "consent_given_on")
+    personal_properties = ("email", "phone", "consent_given_on")
 
     name: Name
     function: Short | None = None
@@ -162,6 +160,7 @@ class Body(Node):
     """A committee (Gremium), e.g. the Projektrat."""
 
     label = NodeLabel.BODY
+    id_prefix = "bod"
     text_properties = ("name", "description")
 
     name: Name
@@ -173,8 +172,10 @@ class Offer(Node):
     """A service (Angebot) offered by an organisation."""
 
     label = NodeLabel.OFFER
+    id_prefix = "off"
     text_properties = ("title", "description")
     name_property = "title"
+    valid_from, valid_until = "starts_on", "ends_on"
 
     title: Name
     description: Text | None = None
@@ -195,17 +196,20 @@ class Area(Node):
     """A place: the region, a municipality (id = AGS where there is one) or a district."""
 
     label = NodeLabel.AREA
+    id_prefix = "are"
     text_properties = ("name",)
 
     name: Name
     kind: AreaKind
-    population: Annotated[int, Field(ge=0)] | None = None
+    #: at most the largest number the databases store (INT64)
+    population: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
 
 
 class FieldOfAction(Node):
     """A field of action (Handlungsfeld)."""
 
     label = NodeLabel.FIELD
+    id_prefix = "fld"
     text_properties = ("name_de", "name_en")
     name_property = "name_de"
 
@@ -218,6 +222,7 @@ class TargetGroup(Node):
     """A target group (Zielgruppe)."""
 
     label = NodeLabel.TARGET_GROUP
+    id_prefix = "tg"
     text_properties = ("name_de", "name_en")
     name_property = "name_de"
 
@@ -230,8 +235,10 @@ class Event(Node):
     """An event, e.g. a Fachveranstaltung."""
 
     label = NodeLabel.EVENT
+    id_prefix = "evt"
     text_properties = ("title",)
     name_property = "title"
+    valid_from = "held_on"
 
     title: Name
     held_on: dt.date | None = None
@@ -249,6 +256,15 @@ NODE_MODELS: dict[NodeLabel, type[Node]] = {
         TargetGroup,
         Event,
     )
+}
+
+#: the prefix of generated ids per label
+ID_PREFIX: dict[NodeLabel, str] = {label: m.id_prefix for label, m in NODE_MODELS.items()}
+#: the dates that say whether a node of a label existed on a day: (start, end) properties
+NODE_VALIDITY: dict[NodeLabel, tuple[str | None, str | None]] = {
+    label: (m.valid_from, m.valid_until)
+    for label, m in NODE_MODELS.items()
+    if m.valid_from or m.valid_until
 }
 
 

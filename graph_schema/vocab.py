@@ -21,6 +21,7 @@ __all__ = [
     "BodyKind",
     "CooperationKind",
     "Label",
+    "MembershipRole",
     "OrganisationKind",
     "Role",
     "label_for",
@@ -62,12 +63,19 @@ class BodyKind(StrEnum):
     COMMITTEE = "committee"
 
 
-class Role(StrEnum):
+class MembershipRole(StrEnum):
+    """A member's role in a body (council, working group, ...)."""
+
     CHAIR = "chair"
     DEPUTY = "deputy"
     MEMBER = "member"
     ADVISORY = "advisory"
     GUEST = "guest"
+
+
+#: the older name; the OpenAPI document knows it as ``MembershipRole`` (``AccountRole`` is
+#: an account's role)
+Role = MembershipRole
 
 
 class AreaKind(StrEnum):
@@ -106,12 +114,12 @@ BODY_KINDS: dict[BodyKind, Label] = {
     BodyKind.COMMITTEE: Label("Ausschuss", "Committee"),
 }
 
-ROLES: dict[Role, Label] = {
-    Role.CHAIR: Label("Vorsitz", "Chair"),
-    Role.DEPUTY: Label("Stellvertretung", "Deputy"),
-    Role.MEMBER: Label("Mitglied", "Member"),
-    Role.ADVISORY: Label("Beratendes Mitglied", "Advisory member"),
-    Role.GUEST: Label("Gast", "Guest"),
+ROLES: dict[MembershipRole, Label] = {
+    MembershipRole.CHAIR: Label("Vorsitz", "Chair"),
+    MembershipRole.DEPUTY: Label("Stellvertretung", "Deputy"),
+    MembershipRole.MEMBER: Label("Mitglied", "Member"),
+    MembershipRole.ADVISORY: Label("Beratendes Mitglied", "Advisory member"),
+    MembershipRole.GUEST: Label("Gast", "Guest"),
 }
 
 AREA_KINDS: dict[AreaKind, Label] = {

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from graph_schema.model import Node, NodeLabel, RelType, Tie
+from graph_schema.model import NODE_VALIDITY, Node, NodeLabel, RelType, Tie
 
 if TYPE_CHECKING:
-    from graph_schema.store.graph_store import Snapshot
+    from graph_schema.snapshot import Snapshot
 
 __all__ = ["OfferRecord", "SnapshotIndex", "exists_on", "gc_paused"]
 
@@ -48,14 +48,6 @@ def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-#: the dates that say whether a node existed on a day (as the store's snapshot reads them)
-_NODE_VALIDITY: dict[NodeLabel, tuple[str | None, str | None]] = {
-    NodeLabel.ORGANISATION: ("founded", None),
-    NodeLabel.OFFER: ("starts_on", "ends_on"),
-    NodeLabel.EVENT: ("held_on", None),
-}
-
-
 def exists_on(node: Node, day: dt.date) -> bool:
     """Whether ``node`` existed on ``day`` (founded / started by then, not ended before).
 
@@ -65,7 +57,7 @@ def exists_on(node: Node, day: dt.date) -> bool:
         >>> exists_on(offer, dt.date(2024, 6, 1)), exists_on(offer, dt.date(2025, 1, 1))
         (True, False)
     """
-    start, end = _NODE_VALIDITY.get(node.label, (None, None))
+    start, end = NODE_VALIDITY.get(node.label, (None, None))
     begins = getattr(node, start) if start else None
     ends = getattr(node, end) if end else None
     return (begins is None or begins <= day) and (ends is None or day <= ends)

@@ -10,7 +10,7 @@ Engines and cost (n organisations, m ties):
   organisations. Above it :func:`actor_metrics` estimates them from :data:`SAMPLES`
   seeded sources / pivots and marks every row ``estimated``: betweenness with
   Geisberger-Sanders-Schultes linear scaling (see
-  :func:`network._engine.betweenness_estimate`), closeness after Eppstein-Wang. Measured
+  :func:`network.engine.betweenness_estimate`), closeness after Eppstein-Wang. Measured
   on the 30,000-organisation demo (256 samples) against the exact values (igraph: 89 s
   and 505 s): closeness of the true top 50 within 0.7 % (median; 2.1 % at most);
   betweenness only coarsely: 9-10 of the true top 20 in the estimated top 20, median
@@ -26,19 +26,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
+from typing_extensions import TypedDict
 
-from network._engine import BetweennessJob, IGraphView, sample_indices
-from network._engine import betweenness as _betweenness
-from network._engine import closeness as _closeness
 from network._snapshot import gc_paused
+from network.engine import BetweennessJob, IGraphView, sample_indices
+from network.engine import betweenness as _betweenness
+from network.engine import closeness as _closeness
+from network.results import result_type
 
 __all__ = [
     "EXACT_LIMIT",
     "SAMPLES",
+    "ActorMetrics",
+    "Bridge",
     "actor_metrics",
     "betweenness",
     "bridges",
@@ -297,7 +301,17 @@ def _pagerank(
     raise nx.PowerIterationFailedConvergence(100)
 
 
-def bridges(g: nx.Graph) -> list[dict[str, Any]]:
+@result_type
+class Bridge(TypedDict):
+    """A tie whose loss would split a component (:func:`bridges`)."""
+
+    source: str
+    target: str
+    #: organisations on the smaller side
+    cut_off: int
+
+
+def bridges(g: nx.Graph) -> list[Bridge]:
     """The ties whose loss would split a component, with the size of the part cut off.
 
     Args:
@@ -343,14 +357,42 @@ def bridges(g: nx.Graph) -> list[dict[str, Any]]:
             below[x] = size[x] + sum(below[c] for c in forest[x] if parent.get(c) == x)
         for x in order:
             total[x] = below[root]
-    out = []
+    out: list[Bridge] = []
     for u, v in found:
         pu, pv = part[u], part[v]
         child = pv if parent.get(pv) == pu else pu
         side = below[child]
         a, b = sorted((u, v), key=str)
-        out.append({"source": a, "target": b, "cut_off": min(side, total[child] - side)})
+        out.append(
+            {
+                "source": cast(str, a),
+                "target": cast(str, b),
+                "cut_off": min(side, total[child] - side),
+            }
+        )
     return sorted(out, key=lambda r: (-r["cut_off"], str(r["source"]), str(r["target"])))
+
+
+@result_type
+class ActorMetrics(TypedDict):
+    """One organisation's row of :func:`actor_metrics`."""
+
+    id: str
+    name: str | None
+    kind: str | None
+    degree: int
+    weighted_degree: int | float
+    betweenness: float
+    betweenness_weighted: float
+    closeness: float
+    pagerank: float
+    eigenvector: float | None
+    core_number: int
+    clustering: float
+    constraint: float | None
+    effective_size: float | None
+    articulation_point: bool
+    estimated: bool
 
 
 @gc_paused
@@ -360,7 +402,7 @@ def actor_metrics(
     exact_limit: int = EXACT_LIMIT,
     samples: int = SAMPLES,
     seed: int = 42,
-) -> list[dict[str, Any]]:
+) -> list[ActorMetrics]:
     """All per-organisation metrics of the cooperation graph, one row per organisation.
 
     ``degree`` counts partners, ``weighted_degree`` sums intensities. ``betweenness`` counts
@@ -417,13 +459,13 @@ def actor_metrics(
     wdeg = view.graph.strength(weights="weight")
     both = job.result()
     bt, btw = both[None], both["distance"]
-    rows = []
+    rows: list[ActorMetrics] = []
     for i in sorted(range(n), key=lambda i: str(view.nodes[i])):
         v = view.nodes[i]
         attrs = g.nodes[v]
         rows.append(
             {
-                "id": v,
+                "id": cast(str, v),
                 "name": attrs.get("name"),
                 "kind": attrs.get("kind"),
                 "degree": int(deg[i]),

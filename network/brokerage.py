@@ -28,11 +28,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
+from typing_extensions import TypedDict
 
-__all__ = ["ROLES", "brokerage"]
+from network.results import result_type
+
+__all__ = ["ROLES", "Brokerage", "brokerage"]
 
 #: the role keys of :func:`brokerage`, in the order of the literature
 ROLES = ("coordinator", "itinerant", "representative_gatekeeper", "liaison")
@@ -48,7 +51,22 @@ def _role(kv: Any, ka: Any, kb: Any) -> str:
     return "liaison"
 
 
-def brokerage(g: nx.Graph, attribute: str = "kind") -> list[dict[str, Any]]:
+@result_type
+class Brokerage(TypedDict):
+    """One organisation's brokerage roles (:func:`brokerage`): its open pairs of partners
+    by role, each pair once."""
+
+    id: str
+    name: str | None
+    kind: str | None
+    coordinator: int
+    itinerant: int
+    representative_gatekeeper: int
+    liaison: int
+    total: int
+
+
+def brokerage(g: nx.Graph, attribute: str = "kind") -> list[Brokerage]:
     """Brokerage roles of every organisation, counted over its open pairs of partners.
 
     Args:
@@ -79,7 +97,7 @@ def brokerage(g: nx.Graph, attribute: str = "kind") -> list[dict[str, Any]]:
     order = {v: i for i, v in enumerate(g)}
     adj: dict[Hashable, set[Hashable]] = {v: set(g[v]) - {v} for v in g}
     group = {v: g.nodes[v].get(attribute) for v in g}
-    rows = []
+    rows: list[Brokerage] = []
     for v, nbrs in adj.items():
         kv = group[v]
         counts = Counter(group[a] for a in nbrs)
@@ -100,10 +118,13 @@ def brokerage(g: nx.Graph, attribute: str = "kind") -> list[dict[str, Any]]:
                     roles[_role(kv, group[a], group[b])] -= 1
         rows.append(
             {
-                "id": v,
+                "id": cast(str, v),
                 "name": g.nodes[v].get("name"),
                 "kind": kv,
-                **roles,
+                "coordinator": roles["coordinator"],
+                "itinerant": roles["itinerant"],
+                "representative_gatekeeper": roles["representative_gatekeeper"],
+                "liaison": roles["liaison"],
                 "total": sum(roles.values()),
             }
         )

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
+from typing_extensions import TypedDict
 
 from graph_schema.model import RelType
 from network._snapshot import SnapshotIndex, gc_paused
 from network.actors import EXACT_LIMIT, SAMPLES
 from network.figures import betweenness_centralisation, degree_centralisation
 from network.graphs import cooperation_graph
+from network.results import result_type
 
 if TYPE_CHECKING:
-    from graph_schema.store.graph_store import Snapshot
+    from graph_schema.snapshot import Snapshot
 
-__all__ = ["compare", "network_figures"]
+__all__ = ["FigureDifference", "NetworkChange", "NetworkFigures", "compare", "network_figures"]
 
 _NUMBERS = (
     "organisations",
@@ -28,7 +31,49 @@ _NUMBERS = (
 )
 
 
-def network_figures(g: nx.Graph, seed: int = 42) -> dict[str, Any]:
+@result_type
+class NetworkFigures(TypedDict):
+    """The figures of the cooperation network on one date (:func:`network_figures`)."""
+
+    #: the date as ISO string (None for a graph without one)
+    as_of: str | None
+    organisations: int
+    ties: int
+    density: float
+    degree_centralisation: float | None
+    betweenness_centralisation: float | None
+    components: int
+    largest_component: int
+    betweenness_estimated: bool
+
+
+@result_type
+class FigureDifference(TypedDict):
+    """After − before of each number of :class:`NetworkFigures`; None where either is."""
+
+    organisations: int
+    ties: int
+    density: float
+    degree_centralisation: float | None
+    betweenness_centralisation: float | None
+    components: int
+    largest_component: int
+
+
+@result_type
+class NetworkChange(TypedDict):
+    """What changed between two dates (:func:`compare`); id lists sorted."""
+
+    before: NetworkFigures
+    after: NetworkFigures
+    difference: FigureDifference
+    organisations_added: list[str]
+    organisations_ended: list[str]
+    ties_added: list[str]
+    ties_ended: list[str]
+
+
+def network_figures(g: nx.Graph, seed: int = 42) -> NetworkFigures:
     """The figures :func:`compare` reports for one date.
 
     ``ties`` counts cooperating pairs (edges). Betweenness centralisation is estimated
@@ -60,7 +105,7 @@ def network_figures(g: nx.Graph, seed: int = 42) -> dict[str, Any]:
 
 
 @gc_paused
-def compare(before: Snapshot, after: Snapshot, seed: int = 42) -> dict[str, Any]:
+def compare(before: Snapshot, after: Snapshot, seed: int = 42) -> NetworkChange:
     """What changed in the cooperation network from ``before`` to ``after``.
 
     Organisations are compared by id (added: exist only after; ended: exist only
@@ -80,7 +125,7 @@ def compare(before: Snapshot, after: Snapshot, seed: int = 42) -> dict[str, Any]
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import CooperatesWith, Organisation
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> orgs = [Organisation(id=i, name=i.upper(), kind="initiative") for i in "abc"]
         >>> ties = [
         ...     CooperatesWith(id="t1", from_id="a", to_id="b", until=dt.date(2023, 12, 31)),
@@ -96,9 +141,7 @@ def compare(before: Snapshot, after: Snapshot, seed: int = 42) -> dict[str, Any]
     """
     g0, g1 = cooperation_graph(before), cooperation_graph(after)
     f0, f1 = network_figures(g0, seed), network_figures(g1, seed)
-    difference = {
-        k: (f1[k] - f0[k] if f0[k] is not None and f1[k] is not None else None) for k in _NUMBERS
-    }
+    difference = _difference(f0, f1)
     t0 = {t.id for t in SnapshotIndex(before).ties(RelType.COOPERATES_WITH)}
     t1 = {t.id for t in SnapshotIndex(after).ties(RelType.COOPERATES_WITH)}
     return {
@@ -110,3 +153,11 @@ def compare(before: Snapshot, after: Snapshot, seed: int = 42) -> dict[str, Any]
         "ties_added": sorted(t1 - t0),
         "ties_ended": sorted(t0 - t1),
     }
+
+
+def _difference(f0: Mapping[str, Any], f1: Mapping[str, Any]) -> FigureDifference:
+    """``f1`` − ``f0`` for each of :data:`_NUMBERS` (None where either is None)."""
+    return cast(
+        "FigureDifference",
+        {k: (f1[k] - f0[k] if f0[k] is not None and f1[k] is not None else None) for k in _NUMBERS},
+    )

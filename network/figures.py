@@ -14,18 +14,25 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
+from typing_extensions import TypedDict
 
-from network._engine import IGraphView, sample_indices, seeded
-from network._engine import betweenness as _betweenness
+from graph_schema.errors import InvalidValue
 from network.actors import EXACT_LIMIT, SAMPLES
+from network.engine import IGraphView, sample_indices, seeded
+from network.engine import betweenness as _betweenness
+from network.results import result_type
 
 __all__ = [
     "PATH_EXACT_LIMIT",
     "PATH_SAMPLES",
+    "Communities",
+    "Community",
+    "NetworkSummary",
+    "PathMetrics",
     "assortativity",
     "betweenness_centralisation",
     "communities",
@@ -100,7 +107,7 @@ def betweenness_centralisation(
         values = _betweenness(view, None, sources)
     found = list(values)
     if len(found) != n:
-        raise ValueError(f"{len(found)} betweenness values for {n} nodes")
+        raise InvalidValue(f"betweenness: {len(found)} values for {n} nodes; give one per node")
     top = max(found)
     return sum(top - b for b in found) / (n - 1)
 
@@ -143,13 +150,23 @@ def assortativity(g: nx.Graph, attribute: str = "kind") -> float | None:
     return (same - expected) / (1 - expected)
 
 
+@result_type
+class PathMetrics(TypedDict):
+    """Diameter and average path length of the largest component (:func:`path_metrics`);
+    None for an empty graph."""
+
+    diameter: int | None
+    average_path_length: float | None
+    path_metrics_estimated: bool
+
+
 def path_metrics(
     g: nx.Graph,
     *,
     exact_limit: int = PATH_EXACT_LIMIT,
     samples: int = PATH_SAMPLES,
     seed: int = 42,
-) -> dict[str, Any]:
+) -> PathMetrics:
     """Diameter and average path length (steps) of the largest component.
 
     Args:
@@ -202,6 +219,22 @@ def path_metrics(
     }
 
 
+@result_type
+class NetworkSummary(PathMetrics):
+    """The figures of a network report (:func:`summary`)."""
+
+    nodes: int
+    edges: int
+    density: float
+    components: int
+    largest_component: int
+    isolates: int
+    degree_centralisation: float | None
+    betweenness_centralisation: float | None
+    betweenness_estimated: bool
+    assortativity_kind: float | None
+
+
 def summary(
     g: nx.Graph,
     *,
@@ -210,7 +243,7 @@ def summary(
     samples: int = SAMPLES,
     seed: int = 42,
     betweenness: Iterable[float] | None = None,
-) -> dict[str, Any]:
+) -> NetworkSummary:
     """The figures of a network report.
 
     Args:
@@ -242,25 +275,44 @@ def summary(
     n = g.number_of_nodes()
     comps = [len(c) for c in nx.connected_components(g)]
     estimated = n > exact_limit and samples < n
-    out: dict[str, Any] = {
+    return {
         "nodes": n,
         "edges": g.number_of_edges(),
         "density": float(nx.density(g)) if n > 1 else 0.0,
         "components": len(comps),
         "largest_component": max(comps, default=0),
         "isolates": sum(1 for _, d in g.degree() if d == 0),
+        **path_metrics(g, exact_limit=path_exact_limit, samples=samples, seed=seed),
+        "degree_centralisation": degree_centralisation(g),
+        "betweenness_centralisation": betweenness_centralisation(
+            g, k=samples if estimated else None, seed=seed, values=betweenness
+        ),
+        "betweenness_estimated": estimated,
+        "assortativity_kind": assortativity(g, "kind"),
     }
-    out.update(path_metrics(g, exact_limit=path_exact_limit, samples=samples, seed=seed))
-    out["degree_centralisation"] = degree_centralisation(g)
-    out["betweenness_centralisation"] = betweenness_centralisation(
-        g, k=samples if estimated else None, seed=seed, values=betweenness
-    )
-    out["betweenness_estimated"] = estimated
-    out["assortativity_kind"] = assortativity(g, "kind")
-    return out
 
 
-def communities(g: nx.Graph, seed: int = 42) -> dict[str, Any]:
+@result_type
+class Community(TypedDict):
+    """One Louvain community (:func:`communities`)."""
+
+    #: numbered from 1 by size
+    id: int
+    size: int
+    members: list[str]
+    #: organisations per kind
+    kinds: dict[str, int]
+
+
+@result_type
+class Communities(TypedDict):
+    """Louvain communities and their modularity (:func:`communities`)."""
+
+    modularity: float | None
+    communities: list[Community]
+
+
+def communities(g: nx.Graph, seed: int = 42) -> Communities:
     """Louvain communities (ties weighted by intensity) and their modularity.
 
     igraph's multilevel algorithm (Blondel et al.'s Louvain, seeded), in C: NetworkX's
@@ -309,7 +361,7 @@ def communities(g: nx.Graph, seed: int = 42) -> dict[str, Any]:
             {
                 "id": i,
                 "size": len(members),
-                "members": members,
+                "members": cast("list[str]", members),
                 "kinds": dict(
                     sorted(Counter(str(g.nodes[v].get("kind")) for v in members).items())
                 ),

@@ -17,29 +17,43 @@ Choices where the domain leaves room (each function repeats the one it uses):
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, cast
 
 import networkx as nx
+from typing_extensions import TypedDict
 
+from graph_schema.errors import NotFound
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.vocab import (
     ORGANISATION_KINDS,
     TARGET_GROUPS,
     OrganisationKind,
 )
-from network._engine import IGraphView, core_number
 from network._snapshot import SnapshotIndex, gc_paused
 from network.actors import constraint
+from network.engine import IGraphView, core_number
 from network.figures import largest_component
+from network.results import Reason, result_type
 
 if TYPE_CHECKING:
-    from graph_schema.store.graph_store import Snapshot
+    from graph_schema.snapshot import Snapshot
 
 __all__ = [
     "CONSTRAINT_THRESHOLD",
+    "CellOffer",
+    "CouncilBody",
+    "CouncilKind",
+    "CouncilRepresentation",
+    "DuplicateOffer",
+    "MissingCooperation",
+    "OfferGap",
+    "PeripheralActor",
+    "UncoveredArea",
+    "UncoveredField",
     "council_representation",
     "duplicate_offers",
     "missing_cooperations",
@@ -60,38 +74,89 @@ _CROSS_PARTNERS = frozenset(
 )
 
 
-# --------------------------------------------------------------------------- wording
-
-
-def _join(items: Sequence[str], lang: str) -> str:
-    """``A``, ``A und B``, ``A, B und C`` (``and`` in English)."""
-    word = "and" if lang == "en" else "und"
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
-def _kind_label(kind: str | None, lang: str) -> str:
-    label = ORGANISATION_KINDS.get(kind) if kind else None  # type: ignore[call-overload]
-    if label is None:
-        return str(kind)
-    return label.de if lang == "de" else label.en[:1].lower() + label.en[1:]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _number(x: float, lang: str) -> str:
-    s = f"{x:.2f}"
-    return s.replace(".", ",") if lang == "de" else s
-
-
 def _population_key(population: int | None) -> tuple[int, int]:
     return (1, 0) if population is None else (0, -population)
 
 
 # --------------------------------------------------------------------------- offer gaps
+
+
+@result_type
+class OfferGap(TypedDict):
+    """A field × area cell without a valid offer (:func:`offer_gaps`); split by target
+    group and / or language when asked for."""
+
+    field: str
+    field_name_de: str
+    field_name_en: str
+    area: str
+    area_name: str
+    population: int | None
+    target_group: NotRequired[str]
+    target_group_name_de: NotRequired[str]
+    target_group_name_en: NotRequired[str]
+    language: NotRequired[str]
+
+
+Cell = tuple[str, str, str | None, str | None]  # field, area, target group, language
+
+
+def _offered_cells(
+    idx: SnapshotIndex,
+    cell_ids: set[str],
+    groups: Sequence[str | None],
+    by_target_group: bool,
+    by_language: bool,
+) -> set[Cell]:
+    """The (field, area, target group, language) cells some valid offer reaches."""
+    reach: dict[str, set[str]] = {}
+
+    def covered(area: str) -> set[str]:
+        if area not in reach:
+            up = idx.reach(area, idx.area_parents)
+            down = idx.reach(area, idx.area_children)
+            reach[area] = (up | down) & cell_ids
+        return reach[area]
+
+    seen: set[Cell] = set()
+    for o in idx.offers.values():
+        places = set().union(*(covered(a) for a in o.areas)) if o.areas else set()
+        o_groups = (o.target_groups or groups) if by_target_group else [None]
+        o_langs = o.languages if by_language else [None]
+        seen.update(
+            (f, a, tg, lg) for f in o.fields for a in places for tg in o_groups for lg in o_langs
+        )
+    return seen
+
+
+def _gap_row(
+    idx: SnapshotIndex,
+    area: Any,
+    f: str,
+    tg: str | None,
+    lg: str | None,
+    by_target_group: bool,
+    by_language: bool,
+) -> OfferGap:
+    """One empty cell of :func:`offer_gaps`."""
+    row: OfferGap = {
+        "field": f,
+        "field_name_de": idx.field_label(f, "de"),
+        "field_name_en": idx.field_label(f, "en"),
+        "area": area.id,
+        "area_name": area.display_name,
+        "population": getattr(area, "population", None),
+    }
+    if by_target_group:
+        assert tg is not None
+        label = TARGET_GROUPS.get(tg)
+        node = idx.nodes.get(tg)
+        row["target_group"] = tg
+        row["target_group_name_de"] = label.de if label else getattr(node, "name_de", tg)
+        row["target_group_name_en"] = label.en if label else getattr(node, "name_en", tg)
+    if by_language:
+        row["language"] = cast(str, lg)
+    return row
 
 
 @gc_paused
@@ -100,7 +165,7 @@ def offer_gaps(
     by_target_group: bool = False,
     by_language: bool = False,
     languages: Iterable[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[OfferGap]:
     """Every field × area cell without a valid offer (Angebotslücke), largest places first.
 
     An offer counts when it exists on ``snapshot.as_of`` (``starts_on`` / ``ends_on``) and
@@ -126,7 +191,7 @@ def offer_gaps(
         >>> import datetime as dt
         >>> from graph_schema.model import (Addresses, Area, AvailableIn, FieldOfAction,
         ...     Offer, PartOf)
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> nodes = [
         ...     Area(id="R", name="Region", kind="region"),
         ...     Area(id="A", name="Lindenau", kind="municipality", population=9000),
@@ -159,55 +224,15 @@ def offer_gaps(
         )
     else:
         langs = [None]
-    reach: dict[str, set[str]] = {}
-
-    def covered(area: str) -> set[str]:
-        if area not in reach:
-            up = idx.reach(area, idx.area_parents)
-            down = idx.reach(area, idx.area_children)
-            reach[area] = (up | down) & cell_ids
-        return reach[area]
-
-    seen: set[tuple[str, str, str | None, str | None]] = set()
-    for o in offers:
-        places = set().union(*(covered(a) for a in o.areas)) if o.areas else set()
-        o_groups = (o.target_groups or groups) if by_target_group else [None]
-        o_langs = o.languages if by_language else [None]
-        for f in o.fields:
-            for a in places:
-                for tg in o_groups:
-                    for lg in o_langs:
-                        seen.add((f, a, tg, lg))
-    rows = []
-    for area in areas:
-        population = getattr(area, "population", None)
-        for f in fields:
-            for tg in groups:
-                for lg in langs:
-                    if (f, area.id, tg, lg) in seen:
-                        continue
-                    row: dict[str, Any] = {
-                        "field": f,
-                        "field_name_de": idx.field_label(f, "de"),
-                        "field_name_en": idx.field_label(f, "en"),
-                        "area": area.id,
-                        "area_name": area.display_name,
-                        "population": population,
-                    }
-                    if by_target_group:
-                        assert tg is not None
-                        label = TARGET_GROUPS.get(tg)
-                        node = idx.nodes.get(tg)
-                        row["target_group"] = tg
-                        row["target_group_name_de"] = (
-                            label.de if label else getattr(node, "name_de", tg)
-                        )
-                        row["target_group_name_en"] = (
-                            label.en if label else getattr(node, "name_en", tg)
-                        )
-                    if by_language:
-                        row["language"] = lg
-                    rows.append(row)
+    seen = _offered_cells(idx, cell_ids, groups, by_target_group, by_language)
+    rows = [
+        _gap_row(idx, area, f, tg, lg, by_target_group, by_language)
+        for area in areas
+        for f in fields
+        for tg in groups
+        for lg in langs
+        if (f, area.id, tg, lg) not in seen
+    ]
     field_pos = {f: i for i, f in enumerate(fields)}
     rows.sort(
         key=lambda r: (
@@ -232,8 +257,34 @@ def _cooperating_pairs(idx: SnapshotIndex) -> set[frozenset[str]]:
     }
 
 
+@result_type
+class CellOffer(TypedDict):
+    """One offer of a :class:`DuplicateOffer` cell."""
+
+    id: str
+    title: str
+    providers: list[str]
+
+
+@result_type
+class DuplicateOffer(TypedDict):
+    """A field × area cell with two or more valid offers (:func:`duplicate_offers`)."""
+
+    field: str
+    field_name_de: str
+    field_name_en: str
+    area: str
+    area_name: str
+    offers: list[CellOffer]
+    providers: list[str]
+    single_provider: bool
+    coordinated: bool
+    #: providers without a cooperation tie, ``[a, b]`` with a < b
+    untied_pairs: list[list[str]]
+
+
 @gc_paused
-def duplicate_offers(snapshot: Snapshot) -> list[dict[str, Any]]:
+def duplicate_offers(snapshot: Snapshot) -> list[DuplicateOffer]:
     """Cells (field × area) with two or more valid offers, coordinated or not.
 
     Offers share a cell when both ADDRESS the field and are AVAILABLE_IN the same area
@@ -254,7 +305,7 @@ def duplicate_offers(snapshot: Snapshot) -> list[dict[str, Any]]:
         >>> import datetime as dt
         >>> from graph_schema.model import (Addresses, Area, AvailableIn, CooperatesWith,
         ...     FieldOfAction, Offer, Organisation, Provides)
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> nodes = [
         ...     Area(id="A", name="Lindenau", kind="municipality"),
         ...     Organisation(id="awo", name="AWO", kind="welfare_association"),
@@ -285,7 +336,7 @@ def duplicate_offers(snapshot: Snapshot) -> list[dict[str, Any]]:
         for f in o.fields:
             for a in o.areas:
                 cells[f, a].append(o.id)
-    rows: list[dict[str, Any]] = []
+    rows: list[DuplicateOffer] = []
     for (f, a), ids in cells.items():
         if len(ids) < 2:
             continue
@@ -325,61 +376,47 @@ def _missing_reason(
     areas: list[str],
     common: int,
     kinds: tuple[str | None, str | None] | None,
-) -> dict[str, str]:
-    out = {}
-    # "in Lindenau", but "im Gebiet Saarland" (a Land or a region needs an article)
-    local = all(
-        getattr(idx.nodes.get(a), "kind", None) in ("municipality", "district") for a in areas
+) -> Reason:
+    """Why two organisations could cooperate (``shared_work``): the places and fields both
+    work in (names in both languages are data of the store), their common partners and,
+    for a cross-kind pair, the two kinds (the migrant organisation first)."""
+    return _reason(
+        "shared_work",
+        areas=[idx.name(a) for a in areas],
+        # "in Lindenau", but "im Gebiet Saarland" (a Land or a region needs an article)
+        local=all(
+            getattr(idx.nodes.get(a), "kind", None) in ("municipality", "district") for a in areas
+        ),
+        fields={lang: [idx.field_label(f, lang) for f in fields] for lang in ("de", "en")},
+        common=common,
+        kinds=list(kinds) if kinds is not None else None,
     )
-    for lang in ("de", "en"):
-        place = _join([idx.name(a) for a in areas], lang)
-        labels = [idx.field_label(f, lang) for f in fields]
-        if lang == "de":
-            topic = (
-                f"am Handlungsfeld {labels[0]}"
-                if len(labels) == 1
-                else f"an den Handlungsfeldern {_join(labels, lang)}"
-            )
-            where = (
-                f"in {place}"
-                if local
-                else f"im Gebiet {place}"
-                if len(areas) == 1
-                else f"in den Gebieten {place}"
-            )
-            text = f"Beide arbeiten {where} {topic}"
-            partners = (
-                "keine gemeinsamen Partner"
-                if common == 0
-                else "1 gemeinsamer Partner"
-                if common == 1
-                else f"{common} gemeinsame Partner"
-            )
-        else:
-            topic = _join([_lower_first(x) for x in labels], lang)
-            text = f"Both work on {topic} in {place}"
-            partners = (
-                "no common partners"
-                if common == 0
-                else "1 common partner"
-                if common == 1
-                else f"{common} common partners"
-            )
-        text += f"; {partners}"
-        if kinds is not None:
-            first, second = kinds
-            word, tail = (
-                ("und", "ohne Kooperation") if lang == "de" else ("and", "without cooperation")
-            )
-            text += f"; {_kind_label(first, lang)} {word} {_kind_label(second, lang)} {tail}"
-        out[lang] = text
-    return out
+
+
+@result_type
+class MissingCooperation(TypedDict):
+    """Two organisations on the same field in the same area without a cooperation tie
+    (:func:`missing_cooperations`)."""
+
+    a: str
+    b: str
+    a_name: str | None
+    b_name: str | None
+    a_kind: str | None
+    b_kind: str | None
+    fields: list[str]
+    areas: list[str]
+    common_neighbours: int
+    adamic_adar: float
+    jaccard: float
+    cross_kind: bool
+    reason: Reason
 
 
 @gc_paused
 def missing_cooperations(
     snapshot: Snapshot, g: nx.Graph, limit: int | None = 100
-) -> list[dict[str, Any]]:
+) -> list[MissingCooperation]:
     """Pairs that work on the same field in the same area but do not cooperate.
 
     Candidates are generated per field × area cell (WORKS_ON × ACTIVE_IN, areas compared
@@ -396,13 +433,14 @@ def missing_cooperations(
 
     Returns:
         Rows ``a, b, a_name, b_name, a_kind, b_kind, fields, areas, common_neighbours,
-        adamic_adar, jaccard, cross_kind, reason`` (``reason`` is ``{"de", "en"}``).
+        adamic_adar, jaccard, cross_kind, reason`` (``reason``: the code ``shared_work`` with its
+        parameters, put in words by :mod:`api.services.wording`).
 
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import (ActiveIn, Area, CooperatesWith, FieldOfAction,
         ...     Organisation, WorksOn)
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> from network.graphs import cooperation_graph
         >>> nodes = [
         ...     Area(id="A", name="Lindenau", kind="municipality"),
@@ -419,12 +457,10 @@ def missing_cooperations(
         >>> [row] = missing_cooperations(snap, cooperation_graph(snap))
         >>> row["a"], row["b"], row["common_neighbours"], row["cross_kind"]
         ('m', 'w', 1, True)
-        >>> print(row["reason"]["de"])  # doctest: +NORMALIZE_WHITESPACE
-        Beide arbeiten in Lindenau am Handlungsfeld Wohnen; 1 gemeinsamer Partner;
-        Migrantenorganisation (MSO) und Wohlfahrtsverband ohne Kooperation
-        >>> print(row["reason"]["en"])  # doctest: +NORMALIZE_WHITESPACE
-        Both work on housing in Lindenau; 1 common partner;
-        migrant organisation and welfare association without cooperation
+        >>> row["reason"]["code"], row["reason"]["params"]  # doctest: +NORMALIZE_WHITESPACE
+        ('shared_work', {'areas': ['Lindenau'], 'local': True,
+         'fields': {'de': ['Wohnen'], 'en': ['Housing']}, 'common': 1,
+         'kinds': ['migrant_organisation', 'welfare_association']})
     """
     idx = SnapshotIndex(snapshot)
     cells: dict[tuple[str, str], list[Hashable]] = defaultdict(list)
@@ -440,7 +476,12 @@ def missing_cooperations(
     kind = {v: g.nodes[v].get("kind") for v in g}
     cross = [p for p in candidates if _cross_kind(kind[p[0]], kind[p[1]])]
     pairs = cross if limit is not None and len(cross) >= limit else list(candidates)
-    adamic = {(u, v): s for u, v, s in nx.adamic_adar_index(g, pairs)}
+    # Adamic-Adar as NetworkX defines it, summed exactly (math.fsum): NetworkX adds in the
+    # order of a set of neighbours, which varies between processes in the last digit
+    adamic = {
+        (u, v): math.fsum(1 / math.log(g.degree(w)) for w in nx.common_neighbors(g, u, v))
+        for u, v in pairs
+    }
     jaccard = {(u, v): s for u, v, s in nx.jaccard_coefficient(g, pairs)}
     ranked = sorted(
         pairs,
@@ -454,7 +495,7 @@ def missing_cooperations(
     )
     if limit is not None:
         ranked = ranked[:limit]
-    rows = []
+    rows: list[MissingCooperation] = []
     for u, v in ranked:
         au, av = g.nodes[u], g.nodes[v]
         fields = sorted(set(au.get("fields", ())) & set(av.get("fields", ())))
@@ -466,8 +507,8 @@ def missing_cooperations(
             kinds = (kind[u], kind[v]) if kind[u] == _MSO else (kind[v], kind[u])
         rows.append(
             {
-                "a": u,
-                "b": v,
+                "a": cast(str, u),
+                "b": cast(str, v),
                 "a_name": au.get("name"),
                 "b_name": av.get("name"),
                 "a_kind": kind[u],
@@ -515,14 +556,31 @@ def _gateways(g: nx.Graph, nodes: list[Hashable]) -> dict[Hashable, Hashable]:
     return out
 
 
-def _reason(code: str, de: str, en: str) -> dict[str, str]:
-    return {"code": code, "de": de, "en": en}
+def _reason(code: str, **params: Any) -> Reason:
+    """A reason as its code and parameters; :mod:`api.services.wording` puts it in words."""
+    return {"code": code, "params": params}
+
+
+@result_type
+class PeripheralActor(TypedDict):
+    """An organisation on the edge of the network (:func:`peripheral_actors`)."""
+
+    id: str
+    name: str | None
+    kind: str | None
+    degree: int
+    core_number: int
+    constraint: float | None
+    #: the one organisation a migrant organisation reaches the network through
+    broker: str | None
+    broker_name: str | None
+    reasons: list[Reason]
 
 
 @gc_paused
 def peripheral_actors(
     g: nx.Graph, constraint_threshold: float = CONSTRAINT_THRESHOLD
-) -> list[dict[str, Any]]:
+) -> list[PeripheralActor]:
     """Organisations on the edge of the network or dependent on a single partner.
 
     Reasons (an organisation may have several):
@@ -545,7 +603,7 @@ def peripheral_actors(
 
     Returns:
         Rows ``id, name, kind, degree, core_number, constraint, broker, broker_name,
-        reasons`` (each reason ``{"code", "de", "en"}``): migrant organisations first,
+        reasons`` (each reason ``{"code", "params"}``): migrant organisations first,
         then the most cut off first (isolate, outside the main network, single broker,
         low core, high constraint), then by degree and id.
 
@@ -562,8 +620,8 @@ def peripheral_actors(
 
         (``a`` and ``b`` have two partners who cooperate with each other: closure, no
         structural hole, constraint 1.007.)
-        >>> rows[0]["reasons"][2]["de"]
-        'nur über Ausländerbehörde mit dem Netzwerk verbunden'
+        >>> rows[0]["reasons"][2]
+        {'code': 'single_broker', 'params': {'broker': 'Ausländerbehörde'}}
     """
     core = core_number(IGraphView(g, ()))
     cons = constraint(g, "weight")
@@ -571,50 +629,26 @@ def peripheral_actors(
     in_lcc = set(lcc)
     comp_size = {v: len(c) for c in nx.connected_components(g) for v in c}
     gateways = _gateways(g, lcc)
-    rows = []
+    rows: list[PeripheralActor] = []
     for v in g:
         attrs = g.nodes[v]
         degree = g.degree(v)
         reasons = []
         if degree == 0:
-            reasons.append(_reason("isolate", "ohne Kooperationsbeziehung", "no cooperation ties"))
+            reasons.append(_reason("isolate"))
         else:
             if v not in in_lcc:
                 k = comp_size[v]
-                reasons.append(
-                    _reason(
-                        "outside_main_network",
-                        f"nicht mit dem Hauptnetzwerk verbunden (Teilnetz aus {k} Organisationen)",
-                        f"not connected to the main network (a part of {k} organisations)",
-                    )
-                )
+                reasons.append(_reason("outside_main_network", size=k))
             if core[v] <= 1:
-                reasons.append(
-                    _reason(
-                        "low_core",
-                        f"am Rand des Netzwerks (k-Kern {core[v]})",
-                        f"on the edge of the network (k-core {core[v]})",
-                    )
-                )
+                reasons.append(_reason("low_core", core=core[v]))
             c = cons[v]
             if c is not None and c >= constraint_threshold:
-                reasons.append(
-                    _reason(
-                        "high_constraint",
-                        f"von wenigen Partnern abhängig (Burt-Constraint {_number(c, 'de')})",
-                        f"dependent on few partners (Burt's constraint {_number(c, 'en')})",
-                    )
-                )
+                reasons.append(_reason("high_constraint", constraint=c))
         broker = gateways.get(v) if attrs.get("kind") == _MSO else None
         if broker is not None:
             name = g.nodes[broker].get("name") or str(broker)
-            reasons.append(
-                _reason(
-                    "single_broker",
-                    f"nur über {name} mit dem Netzwerk verbunden",
-                    f"connected to the network only through {name}",
-                )
-            )
+            reasons.append(_reason("single_broker", broker=name))
         if reasons:
             rows.append(
                 {
@@ -624,7 +658,7 @@ def peripheral_actors(
                     "degree": degree,
                     "core_number": core[v],
                     "constraint": cons[v],
-                    "broker": broker,
+                    "broker": cast("str | None", broker),
                     "broker_name": g.nodes[broker].get("name") if broker is not None else None,
                     "reasons": reasons,
                 }
@@ -643,7 +677,7 @@ _SEVERITY = {
 }
 
 
-def _periphery_rank(row: dict[str, Any]) -> tuple[bool, int, int, str]:
+def _periphery_rank(row: PeripheralActor) -> tuple[bool, int, int, str]:
     """Migrant organisations first (whether they are included is the office's question),
     then the most cut off (isolated, outside the main network, behind one broker, on the
     edge, dependent), then the fewest ties."""
@@ -654,18 +688,18 @@ def _periphery_rank(row: dict[str, Any]) -> tuple[bool, int, int, str]:
 # --------------------------------------------------------------------------- readiness
 
 
-def readiness(snapshot: Snapshot) -> list[dict[str, str]]:
+def readiness(snapshot: Snapshot) -> list[Reason]:
     """What the store still lacks for the gap analysis to say something, and what to add.
 
     A new office starts empty and fills the store bit by bit; until then an empty list of
-    gaps would read as "no gaps". Each note ``{"code", "de", "en"}`` names the missing
+    gaps would read as "no gaps". Each note ``{"code", "params"}`` names the missing
     piece (``no_organisations``, ``no_cooperations``, ``no_areas``, ``no_offers``) and
     where to add it; an empty list means every analysis has what it needs.
 
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import Organisation
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> awo = Organisation(id="a", name="AWO", kind="welfare_association")
         >>> snap = Snapshot(dt.date(2025, 1, 1), [awo], [])
         >>> [n["code"] for n in readiness(snap)]
@@ -674,55 +708,80 @@ def readiness(snapshot: Snapshot) -> list[dict[str, str]]:
     idx = SnapshotIndex(snapshot)
     notes = []
     if not idx.of(NodeLabel.ORGANISATION):
-        notes.append(
-            _reason(
-                "no_organisations",
-                "Es sind noch keine Organisationen erfasst: unter Organisationen anlegen "
-                "oder eine Liste importieren (Import).",
-                "No organisations are recorded yet: add them under Organisations or "
-                "import a list (Import).",
-            )
-        )
+        notes.append(_reason("no_organisations"))
     elif not idx.ties(RelType.COOPERATES_WITH):
-        notes.append(
-            _reason(
-                "no_cooperations",
-                "Es sind noch keine Kooperationen erfasst: bei einer Organisation "
-                "„Kooperation hinzufügen“ oder eine Kooperationsliste importieren. Bis "
-                "dahin gibt es keine Vermittler und keine Vorschläge für Kooperationen.",
-                "No cooperations are recorded yet: add them on an organisation's page or "
-                "import a list of cooperations. Until then there are no brokers and no "
-                "suggested cooperations.",
-            )
-        )
+        notes.append(_reason("no_cooperations"))
     if not idx.cell_areas():
-        notes.append(
-            _reason(
-                "no_areas",
-                "Es sind keine Gemeinden erfasst: unter Gebiete anlegen oder importieren; "
-                "erst dann zeigen sich Angebotslücken je Ort.",
-                "No municipalities are recorded: add or import them under Areas; only "
-                "then can offer gaps be found place by place.",
-            )
-        )
+        notes.append(_reason("no_areas"))
     if not idx.of(NodeLabel.OFFER):
-        notes.append(
-            _reason(
-                "no_offers",
-                "Es sind noch keine Angebote erfasst: unter Angebote anlegen, mit "
-                "Handlungsfeld und Gebiet; bis dahin ist jedes Feld in jedem Ort eine Lücke.",
-                "No offers are recorded yet: add them under Offers, with field and area; "
-                "until then every field in every place is a gap.",
-            )
-        )
+        notes.append(_reason("no_offers"))
     return notes
 
 
 # --------------------------------------------------------------------------- council
 
 
+@result_type
+class CouncilBody(TypedDict):
+    """The body compared in :func:`council_representation`."""
+
+    id: str
+    name: str
+    kind: str
+
+
+@result_type
+class CouncilKind(TypedDict):
+    """One organisation kind's seats on the council and share of the network."""
+
+    kind: str
+    label_de: str
+    label_en: str
+    #: fractional when a person represents several organisations
+    seats: int | float
+    seat_share: float | None
+    organisations: int
+    network_share: float | None
+    #: seat share − network share
+    difference: float | None
+
+
+@result_type
+class UncoveredField(TypedDict):
+    """A field of action no member organisation works on."""
+
+    id: str
+    name_de: str
+    name_en: str
+
+
+@result_type
+class UncoveredArea(TypedDict):
+    """A place no member organisation is active in."""
+
+    id: str
+    name: str
+    population: int | None
+
+
+@result_type
+class CouncilRepresentation(TypedDict):
+    """Who sits on the project council, compared with who is in the network
+    (:func:`council_representation`)."""
+
+    body: CouncilBody | None
+    #: what to add while nothing can be compared (``no_council``, ``no_seats``)
+    message: Reason | None
+    seats: int
+    unassigned_seats: int | float
+    member_organisations: list[str]
+    kinds: list[CouncilKind]
+    uncovered_fields: list[UncoveredField]
+    uncovered_areas: list[UncoveredArea]
+
+
 @gc_paused
-def council_representation(snapshot: Snapshot, body_id: str | None = None) -> dict[str, Any]:
+def council_representation(snapshot: Snapshot, body_id: str | None = None) -> CouncilRepresentation:
     """Who sits on the project council, compared with who is in the network.
 
     A seat is a valid MEMBER_OF tie to the body. An organisation's own seat counts for its
@@ -742,7 +801,7 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
         "uncovered_fields", "uncovered_areas"}``; each kind ``{"kind", "label_de",
         "label_en", "seats", "seat_share", "organisations", "network_share",
         "difference"}`` (difference = seat share − network share), in vocabulary order.
-        Where nothing can be compared yet, ``message`` (``{"code", "de", "en"}``) says what
+        Where nothing can be compared yet, ``message`` (``{"code", "params"}``) says what
         to add: ``no_council`` (no project council; ``body`` is None and the lists are
         empty) or ``no_seats`` (the council has no members); otherwise it is None.
 
@@ -752,7 +811,7 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import Body, MemberOf, Organisation, Person, Represents
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> nodes = [
         ...     Body(id="rat", name="Projektrat", kind="project_council"),
         ...     Organisation(id="w", name="AWO", kind="welfare_association"),
@@ -780,7 +839,7 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
     else:
         council = idx.nodes.get(body_id)
         if council is None or council.label != NodeLabel.BODY:
-            raise ValueError(f"no body with id {body_id!r} in the snapshot")
+            raise NotFound(f"body_id: no body with id {body_id!r} on {snapshot.as_of}")
     orgs = {o.id: o for o in idx.of(NodeLabel.ORGANISATION)}
     kind_of = {i: str(getattr(o, "kind", "other")) for i, o in orgs.items()}
     represents = idx.targets(RelType.REPRESENTS)
@@ -807,7 +866,7 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
     n_orgs = len(orgs)
     present = set(network) | set(seat_weight)
     order = {k.value: i for i, k in enumerate(OrganisationKind)}
-    kinds = []
+    kinds: list[CouncilKind] = []
     for k in sorted(present, key=lambda k: (order.get(k, len(order)), k)):
         label = ORGANISATION_KINDS.get(k)  # type: ignore[call-overload]
         seat_share = seat_weight[k] / total if total else None
@@ -837,7 +896,7 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
     for o in members:
         for a in active_in.get(o, []):
             covered_places |= idx.reach(a, idx.area_parents) & cell_ids
-    uncovered_areas: list[dict[str, Any]] = [
+    uncovered_areas: list[UncoveredArea] = [
         {"id": a.id, "name": a.display_name, "population": getattr(a, "population", None)}
         for a in cells
         if a.id not in covered_places
@@ -846,14 +905,7 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
     name = council.display_name
     return {
         "body": {"id": council.id, "name": name, "kind": str(getattr(council, "kind", ""))},
-        "message": None
-        if total
-        else _reason(
-            "no_seats",
-            f"{name} hat noch keine Mitglieder: beim Gremium „{name}“ unter Gremien "
-            "Mitglieder eintragen.",
-            f"{name} has no members yet: add them to the body “{name}” under Bodies.",
-        ),
+        "message": None if total else _reason("no_seats", body=name),
         "seats": total,
         "unassigned_seats": _whole(unassigned),
         "member_organisations": sorted(members),
@@ -867,17 +919,11 @@ def council_representation(snapshot: Snapshot, body_id: str | None = None) -> di
     }
 
 
-def _no_council(idx: SnapshotIndex) -> dict[str, Any]:
+def _no_council(idx: SnapshotIndex) -> CouncilRepresentation:
     """The answer while there is no project council: nothing to compare, and what to add."""
     return {
         "body": None,
-        "message": _reason(
-            "no_council",
-            "Es ist kein Projektrat erfasst: unter Gremien ein Gremium der Art „Projektrat“ "
-            "anlegen und seine Mitglieder eintragen.",
-            "No project council is recorded yet: add a body of kind “project council” under "
-            "Bodies and enter its members.",
-        ),
+        "message": _reason("no_council"),
         "seats": 0,
         "unassigned_seats": 0,
         "member_organisations": [],

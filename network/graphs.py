@@ -16,7 +16,7 @@ from graph_schema.model import NodeLabel, RelType
 from network._snapshot import SnapshotIndex, gc_paused
 
 if TYPE_CHECKING:
-    from graph_schema.store.graph_store import Snapshot
+    from graph_schema.snapshot import Snapshot
 
 __all__ = [
     "COOPERATION_LABELS",
@@ -60,7 +60,7 @@ def cooperation_graph(snapshot: Snapshot) -> nx.Graph:
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import CooperatesWith, Organisation
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> orgs = [
         ...     Organisation(id="a", name="AWO", kind="welfare_association"),
         ...     Organisation(id="b", name="Kulturverein", kind="migrant_organisation"),
@@ -130,7 +130,7 @@ def council_graph(snapshot: Snapshot) -> nx.Graph:
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import Body, MemberOf, Organisation, Person, Represents
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> nodes = [
         ...     Organisation(id="a", name="AWO", kind="welfare_association"),
         ...     Organisation(id="b", name="Kulturverein", kind="migrant_organisation"),
@@ -195,7 +195,7 @@ def offer_graph(snapshot: Snapshot) -> nx.Graph:
     Examples:
         >>> import datetime as dt
         >>> from graph_schema.model import Offer, Organisation, Provides
-        >>> from graph_schema.store.graph_store import Snapshot
+        >>> from graph_schema.snapshot import Snapshot
         >>> nodes = [
         ...     Organisation(id="a", name="AWO", kind="welfare_association"),
         ...     Offer(id="o1", title="Sprachcafé"),

@@ -25,10 +25,24 @@ from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
+from typing_extensions import TypedDict
 
 from graph_schema.vocab import OrganisationKind
+from network.results import Reason, result_type
 
-__all__ = ["ei_index", "mixing_matrix", "mso_cooperation"]
+__all__ = [
+    "ATTRIBUTES",
+    "EIGroup",
+    "EIIndex",
+    "MixingMatrix",
+    "MsoCooperation",
+    "ei_index",
+    "mixing_matrix",
+    "mso_cooperation",
+]
+
+#: the node attributes mixing is measured by: organisation kind, areas, fields of action
+ATTRIBUTES = ("kind", "areas", "fields")
 
 _KIND_ORDER = {k.value: i for i, k in enumerate(OrganisationKind)}
 
@@ -57,7 +71,32 @@ def _ei(external: int, internal: int) -> float | None:
     return (external - internal) / total if total else None
 
 
-def ei_index(g: nx.Graph, attribute: str = "kind") -> dict[str, Any]:
+@result_type
+class EIGroup(TypedDict):
+    """The E-I index of one value of the attribute (:func:`ei_index`)."""
+
+    value: str
+    organisations: int
+    internal: int
+    external: int
+    ei: float | None
+    expected_ei: float | None
+
+
+@result_type
+class EIIndex(TypedDict):
+    """The E-I index of the cooperation ties, overall and per group (:func:`ei_index`)."""
+
+    attribute: str
+    multi_valued: bool
+    internal: int
+    external: int
+    ei: float | None
+    expected_ei: float | None
+    groups: list[EIGroup]
+
+
+def ei_index(g: nx.Graph, attribute: str = "kind") -> EIIndex:
     """E-I index of the cooperation ties, overall and per group of ``attribute``.
 
     Args:
@@ -105,7 +144,7 @@ def ei_index(g: nx.Graph, attribute: str = "kind") -> dict[str, Any]:
     if not multi and known > 1:
         same = sum(c * (c - 1) for c in members.values()) / (known * (known - 1))
         expected = 1 - 2 * same
-    groups = []
+    groups: list[EIGroup] = []
     for x in _ordered(set(members), attribute):
         n_x = members[x]
         groups.append(
@@ -129,7 +168,17 @@ def ei_index(g: nx.Graph, attribute: str = "kind") -> dict[str, Any]:
     }
 
 
-def mixing_matrix(g: nx.Graph, attribute: str = "kind") -> dict[str, Any]:
+@result_type
+class MixingMatrix(TypedDict):
+    """Ties between each pair of values of the attribute (:func:`mixing_matrix`):
+    ``matrix[i][j]`` for ``values[i]``, ``values[j]``."""
+
+    attribute: str
+    values: list[str]
+    matrix: list[list[int]]
+
+
+def mixing_matrix(g: nx.Graph, attribute: str = "kind") -> MixingMatrix:
     """How many ties join each pair of values of ``attribute`` (a symmetric matrix).
 
     Cell (x, y) counts the ties between an organisation with x and one with y; the
@@ -169,7 +218,22 @@ def mixing_matrix(g: nx.Graph, attribute: str = "kind") -> dict[str, Any]:
     return {"attribute": attribute, "values": order, "matrix": matrix}
 
 
-def mso_cooperation(g: nx.Graph) -> dict[str, Any]:
+@result_type
+class MsoCooperation(TypedDict):
+    """Whether migrant organisations mostly cooperate among themselves
+    (:func:`mso_cooperation`); the booleans are None without MSO ties."""
+
+    organisations: int
+    internal: int
+    external: int
+    ei: float | None
+    expected_ei: float | None
+    mostly_among_themselves: bool | None
+    more_than_chance: bool | None
+    answer: Reason
+
+
+def mso_cooperation(g: nx.Graph) -> MsoCooperation:
     """Do migrant organisations (MSO) mostly cooperate among themselves?
 
     The E-I index of the MSO group by kind: below 0 most of their ties are with other
@@ -178,7 +242,8 @@ def mso_cooperation(g: nx.Graph) -> dict[str, Any]:
     Returns:
         ``{"organisations", "internal", "external", "ei", "expected_ei",
         "mostly_among_themselves", "more_than_chance", "answer"}``; the two booleans are
-        None without MSO ties; ``answer`` is ``{"de", "en"}``.
+        None without MSO ties; ``answer`` is ``{"code", "params"}`` (``mso_cooperation``
+        or ``mso_no_ties``), put in words by :mod:`api.services.wording`.
 
     Examples:
         >>> g = nx.Graph([("m1", "m2"), ("m2", "m3"), ("m3", "w"), ("w", "a")])
@@ -188,47 +253,39 @@ def mso_cooperation(g: nx.Graph) -> dict[str, Any]:
         >>> r = mso_cooperation(g)
         >>> r["internal"], r["external"], round(r["ei"], 3), r["mostly_among_themselves"]
         (2, 1, -0.333, True)
-        >>> r["answer"]["en"]  # doctest: +ELLIPSIS
-        'Yes: 2 of 3 cooperation ties of migrant organisations ... (E-I -0.33; at random 0.00).'
+        >>> r["answer"]["code"], r["answer"]["params"]["internal"]
+        ('mso_cooperation', 2)
     """
     kind = OrganisationKind.MIGRANT_ORGANISATION.value
     found = next((x for x in ei_index(g, "kind")["groups"] if x["value"] == kind), None)
     if found is None:
-        found = {"organisations": 0, "internal": 0, "external": 0, "ei": None}
-        found["expected_ei"] = None
+        found = {
+            "value": kind,
+            "organisations": 0,
+            "internal": 0,
+            "external": 0,
+            "ei": None,
+            "expected_ei": None,
+        }
     ei, expected = found["ei"], found["expected_ei"]
     mostly = None if ei is None else ei < 0
     more = None if ei is None or expected is None else ei < expected
     total = found["internal"] + found["external"]
 
-    def num(x: float | None, comma: bool) -> str:
-        if x is None:
-            return "–"
-        s = f"{x:.2f}"
-        return s.replace(".", ",") if comma else s
-
-    if ei is None:
-        answer = {
-            "de": "Keine Kooperationsbeziehungen von Migrantenorganisationen erfasst.",
-            "en": "No cooperation ties of migrant organisations recorded.",
+    answer: Reason = (
+        {"code": "mso_no_ties", "params": {}}
+        if ei is None
+        else {
+            "code": "mso_cooperation",
+            "params": {
+                "internal": found["internal"],
+                "total": total,
+                "ei": ei,
+                "expected_ei": expected,
+                "mostly": mostly,
+            },
         }
-    else:
-        answer = {
-            "de": (
-                f"{'Ja' if mostly else 'Nein'}: {found['internal']} von {total} "
-                "Kooperationsbeziehungen von Migrantenorganisationen "
-                # "1 von 3 ... besteht": the verb agrees with the one
-                f"{'besteht' if found['internal'] == 1 else 'bestehen'} mit anderen "
-                f"Migrantenorganisationen (E-I {num(ei, True)}; zufällig "
-                f"{num(expected, True)})."
-            ),
-            "en": (
-                f"{'Yes' if mostly else 'No'}: {found['internal']} of {total} cooperation "
-                f"ties of migrant organisations {'is' if found['internal'] == 1 else 'are'} "
-                "with other migrant organisations "
-                f"(E-I {num(ei, False)}; at random {num(expected, False)})."
-            ),
-        }
+    )
     return {
         "organisations": found["organisations"],
         "internal": found["internal"],

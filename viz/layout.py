@@ -25,7 +25,7 @@ from typing import Any
 import igraph as ig
 import networkx as nx
 
-from network._engine import seeded
+from network.engine import seeded
 
 __all__ = [
     "LayoutStore",

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.routes.resources import ERRORS, history_out
-from api.schemas import HistoryPageOut
+from api.routes.resources import ERRORS, HistoryItemPageOut, entities
 from api.security import CurrentUser, Role, require
 
 router = APIRouter(tags=["History"])
@@ -16,7 +15,7 @@ router = APIRouter(tags=["History"])
 
 @router.get(
     "/api/history",
-    response_model=HistoryPageOut,
+    response_model=HistoryItemPageOut,
     responses=ERRORS,
     dependencies=[require(Role.ADMIN, Role.EDITOR)],
 )
@@ -30,15 +29,9 @@ def list_history(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Changes newest first: who, when, which entity or tie, values before and after."""
-    store = request.app.state.store
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=dt.UTC)
-    entries, total = store.audit.list(
+    rows = entities(request, user).history(
         entity_id=entity, username=username, since=since, limit=limit, offset=offset
     )
-    return {
-        "items": history_out(store, user, entries),
-        "total": total,
-        "limit": limit,
-        "offset": offset,
-    }
+    return rows.as_dict()

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.permissions import PERSONAL, owned_ids
 from api.routes.resources import ERRORS
 from api.schemas import NetworkOut
 from api.security import CurrentUser, Role, require
+from api.services.policy import Access, access_for
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.store import GraphStore
 
@@ -20,7 +20,7 @@ router = APIRouter(tags=["Network"])
 def snapshot_json(
     store: GraphStore,
     *,
-    hide_personal: set[str] | None,
+    access: Access,
     as_of: dt.date | None = None,
     area: str | None = None,
     field: str | None = None,
@@ -28,16 +28,11 @@ def snapshot_json(
     labels: list[NodeLabel] | None = None,
     types: list[RelType] | None = None,
 ) -> dict[str, Any]:
-    """The snapshot as ``{"as_of", "nodes", "edges"}``; personal values of people not in
-    ``hide_personal``'s complement are left out (``None``: show all)."""
+    """The snapshot as ``{"as_of", "nodes", "edges"}``, with what ``access`` may see."""
     snap = store.snapshot(as_of, area=area, field=field, kind=kind, labels=labels, types=types)
     nodes = []
     for node in snap.nodes:
-        data = node.model_dump(mode="json")
-        if node.label == NodeLabel.PERSON and hide_personal is not None:
-            if node.id not in hide_personal:
-                for prop in PERSONAL:
-                    data.pop(prop, None)
+        data = access.values(node)
         nodes.append(
             {
                 **data,
@@ -78,10 +73,9 @@ def get_network(
 ) -> dict[str, Any]:
     """The nodes and ties valid on a day, optionally narrowed by area, field and kind."""
     store: GraphStore = request.app.state.store
-    visible = None if user.sees_personal_data else owned_ids(store, user)
     return snapshot_json(
         store,
-        hide_personal=visible,
+        access=access_for(store, user),
         as_of=as_of,
         area=area,
         field=field,

@@ -1,6 +1,6 @@
 """One router per node resource (organisations, people, ...), built from one description.
 
-Each route validates, checks the role, calls one store method and shapes the answer.
+Each route parses, calls :class:`api.services.entities.Entities` and shapes the answer.
 """
 
 import datetime as dt
@@ -8,27 +8,32 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
+from pydantic import Field
 
-from api.permissions import check_node_change, hidden_person_fields
 from api.schemas import (
     ErrorOut,
+    HistoryEntryOut,
     HistoryPageOut,
     NeighbourTieOut,
     create_schema,
-    node_out,
     out_schema,
     page_schema,
     update_schema,
 )
-from api.security import CurrentUser, Forbidden, Role, User, require
-from graph_schema.model import Node, NodeLabel, RelType
-from graph_schema.store import GraphStore
+from api.security import CurrentUser, Role, User, require
+from api.services.entities import Entities
+from graph_schema.errors import InvalidValue
+from graph_schema.model import NodeLabel
 
-__all__ = ["RESOURCES", "Resource", "build_router", "history_out"]
+__all__ = ["ERRORS", "RESOURCES", "WRITE_ERRORS", "HistoryItemPageOut", "Resource", "build_router"]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Not signed in"},
-    403: {"model": ErrorOut, "description": "The role does not allow this"},
+    403: {
+        "model": ErrorOut,
+        "description": "The role does not allow this (also: sorting, filtering or searching "
+        "by a property the role does not see)",
+    },
     404: {"model": ErrorOut, "description": "No entry with this id"},
     422: {"model": ErrorOut, "description": "Invalid input; the detail says what to change"},
     503: {"model": ErrorOut, "description": "The database is busy or unreachable"},
@@ -36,6 +41,18 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 WRITE_ERRORS = {**ERRORS, 409: {"model": ErrorOut, "description": "The id is taken"}}
 
 IdPath = Annotated[str, Path(min_length=1, max_length=100, description="The entry's id")]
+
+
+class HistoryItemOut(HistoryEntryOut):
+    withheld: list[str] = Field(
+        default_factory=list,
+        description="Values that changed here but are withheld from your role (personal "
+        "data), as paths into before/after, e.g. 'phone' or 'merged.email'",
+    )
+
+
+class HistoryItemPageOut(HistoryPageOut):
+    items: list[HistoryItemOut]  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -62,34 +79,10 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("events", NodeLabel.EVENT, (), "Events"),
 )
 
-#: what a partner's new entry is tied to: (relationship, new node is the tie's start)
-_PARTNER_LINK = {
-    NodeLabel.OFFER: (RelType.PROVIDES, False),
-    NodeLabel.PERSON: (RelType.REPRESENTS, True),
-}
 
-
-def _store(request: Request) -> GraphStore:
-    return request.app.state.store  # type: ignore[no-any-return]
-
-
-def _shape(store: GraphStore, user: User, node: Node) -> dict[str, Any]:
-    hide = hidden_person_fields(store, user, node.id) if node.label == NodeLabel.PERSON else ()
-    return node_out(node, hide)
-
-
-def history_out(store: GraphStore, user: User, entries: list[Any]) -> list[dict[str, Any]]:
-    """History entries with personal values hidden from those who may not see them."""
-    result = []
-    for e in entries:
-        data = dict(e.__dict__)
-        if e.entity_type == NodeLabel.PERSON:
-            hide = hidden_person_fields(store, user, e.entity_id)
-            for side in ("before", "after"):
-                if data[side]:
-                    data[side] = {k: v for k, v in data[side].items() if k not in hide}
-        result.append(data)
-    return result
+def entities(request: Request, user: User) -> Entities:
+    """The entities service for this request's user."""
+    return Entities(request.app.state.store, user)
 
 
 def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per route
@@ -135,33 +128,15 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
         }
         unsupported = [k for k, v in given.items() if v is not None and k not in res.filters]
         if unsupported:
-            from graph_schema.errors import InvalidValue
-
             allowed = ", ".join(res.filters) or "none"
             raise InvalidValue(
                 f"{res.path} cannot be filtered by {', '.join(unsupported)} "
                 f"(filters here: {allowed})."
             )
-        store = _store(request)
-        page = store.list(
-            label,
-            q=q,
-            kind=kind,
-            area=area,
-            field=field,
-            target_group=target_group,
-            filters={"programme": programme} if programme else None,
-            as_of=as_of,
-            sort=sort,
-            limit=limit,
-            offset=offset,
+        rows = entities(request, user).list(
+            label, q=q, sort=sort, as_of=as_of, limit=limit, offset=offset, **given
         )
-        return {
-            "items": [_shape(store, user, n) for n in page.items],
-            "total": page.total,
-            "limit": page.limit,
-            "offset": page.offset,
-        }
+        return rows.as_dict()
 
     @router.post(
         "",
@@ -177,17 +152,9 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
         user: CurrentUser,
         body: Annotated[Create, Body()],  # type: ignore[valid-type]
     ) -> dict[str, Any]:
-        store = _store(request)
-        check_node_change(store, user, label, None)
+        service = entities(request, user)
         data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        if user.role == Role.PARTNER and user.organisation_id:
-            rel, outgoing = _PARTNER_LINK[label]
-            node = store.create_linked(
-                label, data, rel, user.organisation_id, outgoing=outgoing, actor=user.username
-            )
-        else:
-            node = store.create(label, data, actor=user.username)
-        return _shape(store, user, node)
+        return service.values(service.create(label, data))
 
     @router.get(
         "/{node_id}",
@@ -198,8 +165,7 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
         dependencies=[readers],
     )
     def get_node(request: Request, user: CurrentUser, node_id: IdPath) -> dict[str, Any]:
-        store = _store(request)
-        return _shape(store, user, store.get(label, node_id))
+        return entities(request, user).read(label, node_id)
 
     @router.patch(
         "/{node_id}",
@@ -215,12 +181,9 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
         node_id: IdPath,
         body: Annotated[Update, Body()],  # type: ignore[valid-type]
     ) -> dict[str, Any]:
-        store = _store(request)
-        store.get(label, node_id)
-        check_node_change(store, user, label, node_id)
+        service = entities(request, user)
         changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        node = store.update(label, node_id, changes, actor=user.username)
-        return _shape(store, user, node)
+        return service.values(service.update(label, node_id, changes))
 
     if label == NodeLabel.PERSON:
 
@@ -239,15 +202,7 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
                 bool, Query(description="Admins: also erase personal values from the history")
             ] = False,
         ) -> Response:
-            store = _store(request)
-            store.get(label, node_id)
-            if erase:
-                if user.role != Role.ADMIN:
-                    raise Forbidden("Only administrators may erase a person's history.")
-                store.erase_person(node_id, actor=user.username)
-            else:
-                check_node_change(store, user, label, node_id)
-                store.delete(label, node_id, actor=user.username)
+            entities(request, user).delete(label, node_id, erase=erase)
             return Response(status_code=204)
 
         @router.get(
@@ -256,8 +211,8 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
             summary="Everything stored about a person (information request), admins only",
             dependencies=[require(Role.ADMIN)],
         )
-        def export_person(request: Request, node_id: IdPath) -> dict[str, Any]:
-            return _store(request).export_person(node_id)
+        def export_person(request: Request, user: CurrentUser, node_id: IdPath) -> dict[str, Any]:
+            return entities(request, user).export_person(node_id)
 
     else:
 
@@ -269,15 +224,12 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
             dependencies=[writers],
         )
         def delete_node(request: Request, user: CurrentUser, node_id: IdPath) -> Response:
-            store = _store(request)
-            store.get(label, node_id)
-            check_node_change(store, user, label, node_id)
-            store.delete(label, node_id, actor=user.username)
+            entities(request, user).delete(label, node_id)
             return Response(status_code=204)
 
     @router.get(
         "/{node_id}/history",
-        response_model=HistoryPageOut,
+        response_model=HistoryItemPageOut,
         responses=ERRORS,
         summary="Changes of this entry, newest first",
         dependencies=[readers],
@@ -289,16 +241,10 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
         limit: Annotated[int, Query(ge=0, le=500)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> dict[str, Any]:
-        store = _store(request)
-        entries, total = store.audit.list(entity_id=node_id, limit=limit, offset=offset)
-        if total == 0:
-            store.get(label, node_id)  # 404 for an id that never existed
-        return {
-            "items": history_out(store, user, entries),
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
+        rows = entities(request, user).history(
+            entity_id=node_id, label=label, limit=limit, offset=offset
+        )
+        return rows.as_dict()
 
     if label == NodeLabel.ORGANISATION:
 
@@ -311,31 +257,12 @@ def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per ro
         )
         def organisation_ties(
             request: Request,
+            user: CurrentUser,
             node_id: IdPath,
             as_of: Annotated[dt.date | None, Query()] = None,
         ) -> list[dict[str, Any]]:
-            store = _store(request)
-            store.get(label, node_id)
-            result = []
-            for tie, direction, other_label, other_name in store.ties_with_names(node_id):
-                if as_of is not None and not tie.valid_on(as_of):
-                    continue
-                props = tie.model_dump(
-                    mode="json", exclude={"id", "from_id", "to_id", "since", "until"}
-                )
-                result.append(
-                    {
-                        "id": tie.id,
-                        "type": tie.type,
-                        "direction": direction,
-                        "other_id": tie.to_id if direction == "out" else tie.from_id,
-                        "other_label": other_label,
-                        "other_name": other_name,
-                        "since": tie.since,
-                        "until": tie.until,
-                        "properties": props,
-                    }
-                )
-            return result
+            service = entities(request, user)
+            service.get(label, node_id)
+            return service.neighbours(node_id, as_of=as_of)
 
     return router

@@ -8,13 +8,13 @@
 - ``GET /api/duplicates`` and ``POST /api/merge`` (admin, editor).
 - ``GET /api/backup`` and ``POST /api/restore`` (admin).
 - ``GET /api/report?format=html|pdf`` (every role; the report names no people).
+
+Each handler parses, calls :mod:`api.services.transfer` and sends its answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
@@ -22,15 +22,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.permissions import owned_ids
 from api.routes.resources import ERRORS
 from api.security import CurrentUser, Role, require
-from api.transfer import backup, duplicates, exporter, importer, report
-from api.transfer.reader import MAX_BYTES, check_size
-from graph_schema import clock
-from graph_schema.errors import InvalidValue
+from api.services import transfer
+from api.services.layouts import layouts
+from api.services.transfer.duplicates import THRESHOLD
 from graph_schema.model import NodeLabel
-from graph_schema.store import GraphStore, dump
+from graph_schema.store import GraphStore
 
 router = APIRouter(tags=["Import and export"])
 
@@ -44,21 +42,13 @@ def _store(request: Request) -> GraphStore:
 
 
 async def _read(upload: UploadFile) -> bytes:
-    data = await upload.read(MAX_BYTES + 1)
-    check_size(len(data))
+    data = await upload.read(transfer.MAX_BYTES + 1)
+    transfer.check_size(len(data))
     return data
 
 
-def _mapping(text: str | None) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InvalidValue(f"The mapping is not valid JSON: {e.msg} (position {e.pos}).") from e
-    if not isinstance(value, dict):
-        raise InvalidValue('The mapping must be a JSON object: {"sheets": {...}}.')
-    return value
+def _send(download: transfer.Download) -> Response:
+    return Response(download.content, media_type=download.media_type, headers=download.headers)
 
 
 @router.post(
@@ -79,12 +69,12 @@ async def import_spreadsheet(
     data = await _read(file)
     # an import of thousands of rows takes seconds: keep the event loop free meanwhile
     report = await run_in_threadpool(
-        importer.import_file,
+        transfer.run_import,
         _store(request),
         data,
         file.filename or "upload",
         dry_run=dry_run,
-        mapping=_mapping(mapping),
+        mapping=transfer.mapping_from_json(mapping),
         actor=user.username,
     )
     body = report.to_dict()
@@ -109,7 +99,7 @@ def _files(*media: str) -> dict[int | str, dict[str, Any]]:
 @router.get(
     "/api/export",
     response_class=Response,
-    responses=_files(*(media for media, _ in exporter.FORMATS.values())),
+    responses=_files(*(media for media, _ in transfer.EXPORT_FORMATS.values())),
     summary="Export the network: xlsx, csv (ZIP), graphml, gexf or json",
     dependencies=[EVERYONE],
 )
@@ -124,17 +114,10 @@ def export_network(
     field: Annotated[str | None, Query(max_length=100)] = None,
     kind: Annotated[str | None, Query(max_length=60)] = None,
 ) -> Response:
-    store = _store(request)
-    visible = None if user.sees_personal_data else owned_ids(store, user)
-    data = exporter.collect(
-        store, as_of=as_of, area=area, field=field, kind=kind, visible_people=visible
-    )
-    media, ext = exporter.FORMATS[format]
-    stamp = (as_of or clock.today()).isoformat()
-    return Response(
-        exporter.export(data, format),
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="netzwerkatlas-{stamp}.{ext}"'},
+    return _send(
+        transfer.export_network(
+            _store(request), format, user=user, as_of=as_of, area=area, field=field, kind=kind
+        )
     )
 
 
@@ -147,11 +130,9 @@ def export_network(
 def list_duplicates(
     request: Request,
     label: Annotated[NodeLabel | None, Query(description="Default: every label")] = None,
-    threshold: Annotated[float, Query(ge=50, le=100)] = duplicates.THRESHOLD,
+    threshold: Annotated[float, Query(ge=50, le=100)] = THRESHOLD,
 ) -> list[dict[str, Any]]:
-    labels = [label] if label else list(duplicates.DUPLICATE_LABELS)
-    nodes = dump.all_nodes(_store(request), labels)
-    return [c.as_dict() for c in duplicates.find_duplicates(nodes, threshold)]
+    return [c.as_dict() for c in transfer.find_duplicates(_store(request), label, threshold)]
 
 
 class MergeIn(BaseModel):
@@ -168,7 +149,7 @@ class MergeIn(BaseModel):
 def merge_entries(
     request: Request, user: CurrentUser, body: Annotated[MergeIn, Body()]
 ) -> dict[str, Any]:
-    return duplicates.merge(_store(request), body.keep, body.drop, actor=user.username)
+    return transfer.merge(_store(request), body.keep, body.drop, actor=user.username)
 
 
 @router.get(
@@ -179,16 +160,7 @@ def merge_entries(
     dependencies=[ADMINS],
 )
 def download_backup(request: Request) -> Response:
-    buf = io.BytesIO()
-    backup.write_backup(_store(request), buf)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    return Response(
-        buf.getvalue(),
-        media_type="application/x-ndjson",
-        headers={
-            "Content-Disposition": f'attachment; filename="netzwerkatlas-backup-{stamp}.jsonl"'
-        },
-    )
+    return _send(transfer.backup_download(_store(request)))
 
 
 @router.post(
@@ -203,8 +175,9 @@ async def upload_restore(
     replace: Annotated[bool, Form(description="Delete everything first")] = False,
 ) -> dict[str, Any]:
     data = await file.read()
-    parsed = await run_in_threadpool(backup.read_backup, io.BytesIO(data))
-    counts = await run_in_threadpool(backup.restore, _store(request), parsed, replace=replace)
+    counts = await run_in_threadpool(
+        transfer.restore_upload, _store(request), data, replace=replace
+    )
     return {
         "restored": counts,
         "note": "Sign in again: access tokens are not part of a backup.",
@@ -227,21 +200,8 @@ def download_report(
     as_of: Annotated[dt.date | None, Query(description="Default: today")] = None,
     compare_to: Annotated[dt.date | None, Query(description="Date to compare with")] = None,
 ) -> Response:
-    from api.web.network import layouts  # the network view's stored layouts
-
-    data = report.build_report(
-        _store(request), as_of=as_of, compare_to=compare_to, layouts=layouts(request)
-    )
-    html = report.render_html(data)
-    name = f"netzwerkbericht-{data.as_of.isoformat()}"
-    if format == "pdf":
-        return Response(
-            report.render_pdf(html),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+    return _send(
+        transfer.network_report_file(
+            _store(request), format, layouts=layouts(request), as_of=as_of, compare_to=compare_to
         )
-    return Response(
-        html,
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="{name}.html"'},
     )

@@ -5,9 +5,10 @@ so that a workbook exported, edited and imported again changes exactly what was 
 With ``as_of`` (or a filter: area, field, kind, as in ``/api/network``) it holds the
 network valid on that day (today when only filters are given).
 
-Personal data: ``visible_people`` names the people whose e-mail, phone and consent date may
-be shown (``None``: everyone's). A viewer's export passes an empty set and gets no such
-column at all.
+Personal data: the data-protection policy (:mod:`api.services.policy`) decides, through the
+``access`` of the user who exports; a viewer's export has no e-mail, phone or consent-date
+column at all. (``visible_people``, the people whose values may be shown, is the older way
+to say the same: ``None`` for everyone's.)
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
+from api.services.policy import EVERYTHING, Access
 from api.transfer.columns import SHEETS, Column, ColumnKind, SheetSpec
 from graph_schema import clock
 from graph_schema.errors import InvalidValue
-from graph_schema.model import Node, NodeLabel, Person, Tie
-from graph_schema.store import GraphStore, Snapshot, dump
+from graph_schema.model import Node, NodeLabel, Tie
+from graph_schema.snapshot import Snapshot
+from graph_schema.store import GraphStore, dump
 
 __all__ = [
     "FORMATS",
@@ -51,7 +54,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "gexf": ("application/gexf+xml", "gexf"),
     "json": ("application/json", "json"),
 }
-PERSONAL = Person.personal_properties
 #: the metrics of organisations written into GraphML and GEXF, and their types
 METRICS: dict[str, type] = {
     "degree": int,
@@ -91,8 +93,10 @@ def collect(
     field: str | None = None,
     kind: str | None = None,
     visible_people: set[str] | None = None,
+    access: Access | None = None,
 ) -> ExportData:
-    """The nodes and ties to export, with personal values hidden as ``visible_people`` says."""
+    """The nodes and ties to export, with what ``access`` may see (default: as
+    ``visible_people`` says)."""
     filters = {k: v for k, v in {"area": area, "field": field, "kind": kind}.items() if v}
     if as_of is None and not filters:
         nodes = list(dump.all_nodes(store))
@@ -102,17 +106,10 @@ def collect(
         as_of = snap.as_of
         nodes = sorted(snap.nodes, key=lambda n: (list(NodeLabel).index(n.label), n.id))
         ties = sorted(snap.ties, key=lambda t: (t.type, t.id))
-    dropped: tuple[str, ...] = ()
-    if visible_people is not None:
-        blank = dict.fromkeys(PERSONAL)
-        nodes = [
-            n.model_copy(update=blank)
-            if n.label == NodeLabel.PERSON and n.id not in visible_people
-            else n
-            for n in nodes
-        ]
-        if not visible_people:
-            dropped = PERSONAL
+    if access is None:
+        access = EVERYTHING if visible_people is None else Access("export", own=visible_people)
+    nodes = [access.redact(n) for n in nodes]
+    dropped = access.columns_withheld(NodeLabel.PERSON)
     return ExportData(nodes, ties, as_of, filters, dropped)
 
 
@@ -254,7 +251,7 @@ def _describe(data: ExportData) -> str:
 # --------------------------------------------------------------------------- graphs
 
 
-def _metrics(data: ExportData) -> tuple[dict[str, dict[str, Any]], str]:
+def _metrics(data: ExportData) -> tuple[dict[str, Mapping[str, Any]], str]:
     """Per-organisation metrics of the cooperation network on the export's date (or today)."""
     from network.actors import actor_metrics
     from network.graphs import cooperation_graph

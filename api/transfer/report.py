@@ -1,8 +1,9 @@
 """The network report (Netzwerkbericht): key figures, gaps, brokers and periphery, council
 representation and the change since a comparison date, in German, as HTML or PDF.
 
-The figures come from :mod:`network` (its public functions only); this module gathers them
-for two dates and renders the template ``report.html.j2``. The charts are the analysis
+The figures come from the analysis service (:mod:`api.services.analysis`), the same answers
+the pages and the API give; this module gathers them for two dates and renders the
+template ``report.html.j2``. The charts are the analysis
 pages' own (:mod:`viz.charts`: bars and diverging bars, every text escaped there), with
 their CSS put inside each SVG so that they look the same in the PDF; the network picture
 uses the network view's layout (the stored layout of ``/netzwerk`` when the app gives
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Any
 import networkx as nx
 from markupsafe import Markup
 
+from api.services.analysis import AnalysisService, whole
 from graph_schema import clock
 from graph_schema.errors import NetzwerkatlasError
 from graph_schema.store import GraphStore
@@ -53,22 +56,22 @@ class ReportData:
     as_of: dt.date
     compare_to: dt.date | None
     created: dt.datetime
-    figures: dict[str, Any]
+    figures: Mapping[str, Any]
     kinds: list[dict[str, Any]]
     picture: str
     picture_note: str | None
-    offer_gaps: list[dict[str, Any]]
+    offer_gaps: Sequence[Mapping[str, Any]]
     offer_gap_total: int
-    duplicates: list[dict[str, Any]]
+    duplicates: Sequence[Mapping[str, Any]]
     duplicate_total: int
-    missing: list[dict[str, Any]]
+    missing: Sequence[Mapping[str, Any]]
     brokers: list[dict[str, Any]]
-    peripheral: list[dict[str, Any]]
+    peripheral: Sequence[Mapping[str, Any]]
     peripheral_total: int
-    council: dict[str, Any] | None
+    council: Mapping[str, Any] | None
     council_chart: str | None
-    notes: list[dict[str, str]]
-    change: dict[str, Any] | None
+    notes: Sequence[Mapping[str, Any]]
+    change: Mapping[str, Any] | None
     kind_chart: str = ""
     change_chart: str | None = None
     broker_chart: str = ""
@@ -220,7 +223,7 @@ CHANGE_FIGURES = {
 }
 
 
-def change_chart(change: dict[str, Any]) -> Markup | None:
+def change_chart(change: Mapping[str, Any]) -> Markup | None:
     """Relative change of the key figures as diverging bars (the change page's chart)."""
     bars = []
     for key, title in CHANGE_FIGURES.items():
@@ -237,7 +240,7 @@ def change_chart(change: dict[str, Any]) -> Markup | None:
 
 
 def build_report(
-    store: GraphStore,
+    source: AnalysisService | GraphStore,
     *,
     as_of: dt.date | None = None,
     compare_to: dt.date | None = None,
@@ -245,29 +248,19 @@ def build_report(
 ) -> ReportData:
     """Gather the report's figures for ``as_of`` (default today) and ``compare_to``.
 
+    ``source``: the app's analysis service (or a store, for a one-off report: the command
+    line); the report asks it the same questions the pages and the API ask.
     ``layouts``: the network view's layout store; the picture then shows every
     organisation where ``/netzwerk`` shows it (the layout of today's network).
     """
-    from network.actors import actor_metrics
-    from network.brokerage import brokerage
-    from network.change import compare
-    from network.figures import summary
-    from network.gaps import (
-        council_representation,
-        duplicate_offers,
-        missing_cooperations,
-        offer_gaps,
-        peripheral_actors,
-        readiness,
-    )
-    from network.graphs import cooperation_graph
-
+    analysis = source if isinstance(source, AnalysisService) else AnalysisService(source)
     day = as_of or clock.today()
-    snap = store.snapshot(day)
-    g = cooperation_graph(snap)
+    f = whole(day)
+    g = analysis.graph(f)
     names = {n: str(g.nodes[n].get("name", n)) for n in g}
-    figures = summary(g)
-    metrics = {r["id"]: r for r in actor_metrics(g)}
+    figures = analysis.summary(f)
+    metrics = {r["id"]: r for r in analysis.metrics(f)}
+    found = analysis.gaps(f, limit=TOP)
 
     counts: dict[str, int] = {}
     for v in g:
@@ -294,13 +287,13 @@ def build_report(
         )
     )
 
-    gaps = offer_gaps(snap)
-    dups = [d for d in duplicate_offers(snap) if not d["coordinated"]]
-    missing = missing_cooperations(snap, g, limit=TOP)
-    roles = {r["id"]: r for r in brokerage(g)}
-    brokers = []
+    gaps = found["offer_gaps"]
+    dups = [d for d in found["duplicate_offers"] if not d["coordinated"]]
+    missing = found["missing_cooperations"]
+    roles = {r["id"]: r for r in analysis.brokerage(f)}
+    brokers: list[dict[str, Any]] = []
     for r in sorted(metrics.values(), key=lambda r: (-r["betweenness"], r["id"]))[:TOP]:
-        b = roles.get(r["id"], {})
+        b: Mapping[str, Any] = roles.get(r["id"], {})
         brokers.append(
             {
                 "name": r["name"],
@@ -312,10 +305,10 @@ def build_report(
                 "liaison": b.get("liaison", 0),
             }
         )
-    peripheral = peripheral_actors(g)
+    peripheral = found["peripheral_actors"]
 
     council_chart = None
-    council = council_representation(snap)
+    council = found["council_representation"]
     if council["seats"]:
         council_chart = styled(
             diverging_bars(
@@ -336,11 +329,12 @@ def build_report(
             )
         )
 
-    change = None
+    change: dict[str, Any] | None = None
     if compare_to is not None:
-        before = store.snapshot(compare_to)
-        change = compare(before, snap)
-        before_names = {n.id: n.display_name for n in before.nodes}
+        change = dict(analysis.change(whole(compare_to), f))
+        before_names = {
+            n.id: n.display_name for n in analysis.graph_snapshot(whole(compare_to)).nodes
+        }
         change["ended_names"] = [
             before_names.get(i, i) for i in change["organisations_ended"][:TOP]
         ]
@@ -348,7 +342,7 @@ def build_report(
 
     positions = None
     if layouts is not None:
-        base = g if day == clock.today() else cooperation_graph(store.snapshot(clock.today()))
+        base = g if day == clock.today() else analysis.graph(whole(clock.today()))
         positions, _info = layouts.positions_for("cooperation", base)
     picture, note = network_picture(g, positions)
     broker_chart = styled(
@@ -383,7 +377,7 @@ def build_report(
         peripheral_total=len(peripheral),
         council=council,
         council_chart=council_chart,
-        notes=readiness(snap),
+        notes=found["notes"],
         change=change,
         change_chart=change_chart(change) if change else None,
         broker_chart=broker_chart,

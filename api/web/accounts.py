@@ -1,8 +1,8 @@
-"""``/konten``: accounts and roles, for administrators (the rules of ``/api/users``)."""
+"""``/konten``: accounts and roles, for administrators (the rules:
+:mod:`api.services.accounts`, as for ``/api/users``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,16 +10,16 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from api.routes.users import UserCreate, _check_partner
-from api.security import MIN_PASSWORD_LENGTH, Role, User, hash_password
+from api.security import MIN_PASSWORD_LENGTH, Role, User
+from api.services import accounts
+from api.services.accounts import AccountRuleBroken, UserCreate, UserUpdate
 from api.web import lookups
 from api.web.i18n import LANGUAGES
 from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
 from api.web.session import check_csrf
-from graph_schema.errors import AlreadyExists, InvalidValue, NotFound
+from graph_schema.errors import AlreadyExists, NotFound
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
-from graph_schema.store.records import Account
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
@@ -44,13 +44,12 @@ def _page(
     status: int = 200,
 ) -> Response:
     store: GraphStore = request.app.state.store
-    accounts = store.accounts.list()
     org_names = lookups.names(store, NodeLabel.ORGANISATION)
     return render(
         request,
         "accounts.html",
         {
-            "accounts": accounts,
+            "accounts": accounts.list_accounts(store),
             "org_names": org_names,
             "organisations": lookups.choices(store, NodeLabel.ORGANISATION),
             "roles": [r.value for r in Role],
@@ -81,6 +80,15 @@ def _field_errors(e: ValidationError, _: Any) -> dict[str, str]:
     return out
 
 
+def _rule_message(e: AccountRuleBroken | NotFound, _: Any) -> str:
+    """A broken account rule (or an unknown organisation), for people."""
+    if isinstance(e, AccountRuleBroken) and e.rule == "own_admin_role":
+        return str(_("Sie können sich die Administration nicht selbst entziehen."))
+    if isinstance(e, AccountRuleBroken) and e.rule == "own_account":
+        return str(_("Das eigene Konto kann nicht gelöscht werden."))
+    return str(_("Partner-Konten brauchen ihre Organisation; andere Rollen keine."))
+
+
 @router.post("/konten")
 async def create_account(request: Request) -> Response:
     form = await request.form()
@@ -93,7 +101,6 @@ async def create_account(request: Request) -> Response:
     password = str(form.get("password", ""))[:200]
 
     def run() -> Response:
-        store: GraphStore = request.app.state.store
         _ = gettext_for(user.language)
         try:
             body = UserCreate(
@@ -106,37 +113,13 @@ async def create_account(request: Request) -> Response:
         except ValidationError as e:
             return _page(request, user, values=values, errors=_field_errors(e, _), status=422)
         try:
-            _check_partner(store, body.role, body.organisation_id)
-            store.accounts.create(
-                Account(
-                    username=body.username,
-                    password_hash=hash_password(body.password),
-                    role=body.role.value,
-                    organisation_id=body.organisation_id,
-                    language=body.language,
-                    password_changed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                )
-            )
+            accounts.create_account(request.app.state.store, body)
         except AlreadyExists:
-            return _page(
-                request,
-                user,
-                values=values,
-                errors={"username": _("Dieser Benutzername ist vergeben.")},
-                status=422,
-            )
-        except (InvalidValue, NotFound):
-            return _page(
-                request,
-                user,
-                values=values,
-                errors={
-                    "organisation_id": _(
-                        "Partner-Konten brauchen ihre Organisation; andere Rollen keine."
-                    )
-                },
-                status=422,
-            )
+            errors = {"username": _("Dieser Benutzername ist vergeben.")}
+            return _page(request, user, values=values, errors=errors, status=422)
+        except (AccountRuleBroken, NotFound) as e:
+            errors = {"organisation_id": _rule_message(e, _)}
+            return _page(request, user, values=values, errors=errors, status=422)
         return RedirectResponse("/konten?angelegt=1", status_code=303)
 
     return await run_in_threadpool(run)
@@ -150,59 +133,34 @@ async def change_account(request: Request, username: str) -> Response:
     action = str(form.get("action", "save"))
 
     def run() -> Response:
-        from api.bootstrap import password_changed
-
         store: GraphStore = request.app.state.store
         _ = gettext_for(user.language)
-        account = store.accounts.get(username)
-        if action == "delete":
-            if username == user.username:
-                return _page(
-                    request,
-                    user,
-                    message=_("Das eigene Konto kann nicht gelöscht werden."),
-                    status=422,
-                )
-            store.accounts.delete(username)
-            return RedirectResponse("/konten?geloescht=1", status_code=303)
-        role = str(form.get("role", account.role))
-        org = str(form.get("organisation_id", "")).strip() or None
-        language = str(form.get("language", account.language or "de"))
-        password = str(form.get("password", ""))[:200]
-        if role not in {r.value for r in Role} or language not in LANGUAGES:
-            return _page(request, user, message=_("Ungültige Angaben."), status=422)
-        if role != Role.PARTNER:
-            org = None
-        if username == user.username and role != Role.ADMIN:
-            return _page(
-                request,
-                user,
-                message=_("Sie können sich die Administration nicht selbst entziehen."),
-                status=422,
-            )
+        account = accounts.get_account(store, username)
         try:
-            _check_partner(store, role, org)
-        except (InvalidValue, NotFound):
-            return _page(
-                request,
-                user,
-                message=_("Partner-Konten brauchen ihre Organisation; andere Rollen keine."),
-                status=422,
-            )
-        if password and len(password) < MIN_PASSWORD_LENGTH:
-            return _page(
-                request,
-                user,
-                message=_("Mindestens %(n)s Zeichen.") % {"n": MIN_PASSWORD_LENGTH},
-                status=422,
-            )
-        account.role, account.organisation_id, account.language = role, org, language
-        if password:
-            account.password_hash = hash_password(password)
-            account.password_changed_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            store.accounts.revoke_tokens_of(username)
-            password_changed(request.app.state.settings, username)
-        store.accounts.save(account)
+            if action == "delete":
+                accounts.delete_account(store, user, username)
+                return RedirectResponse("/konten?geloescht=1", status_code=303)
+            role = str(form.get("role", account.role))
+            org = str(form.get("organisation_id", "")).strip() or None
+            try:
+                changes = UserUpdate(
+                    role=role,  # type: ignore[arg-type]
+                    # the form offers an organisation to every role: only partners keep one
+                    organisation_id=org if role == Role.PARTNER else None,
+                    language=str(form.get("language", account.language or "de")),
+                    password=str(form.get("password", ""))[:200] or None,
+                )
+            except ValidationError as e:
+                fields = {str(err["loc"][0]) for err in e.errors() if err.get("loc")}
+                message = (
+                    _("Mindestens %(n)s Zeichen.") % {"n": MIN_PASSWORD_LENGTH}
+                    if fields == {"password"}
+                    else _("Ungültige Angaben.")
+                )
+                return _page(request, user, message=message, status=422)
+            accounts.change_account(store, request.app.state.settings, user, username, changes)
+        except (AccountRuleBroken, NotFound) as e:
+            return _page(request, user, message=_rule_message(e, _), status=422)
         return RedirectResponse("/konten?gespeichert=1", status_code=303)
 
     return await run_in_threadpool(run)

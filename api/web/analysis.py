@@ -1,13 +1,13 @@
 """``/analyse``: gaps, field × area coverage, mixing, centralities, change between dates.
 
-The numbers come from :mod:`network` (through the page cache); the charts from
+The numbers come from the analysis service (:mod:`api.services.analysis`); the charts from
 :mod:`viz.charts`, drawn on the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.security import User
+from api.services.analysis import MISSING_LIMIT, analysis_of, whole
 from api.web import lookups
-from api.web.cache import MISSING_LIMIT, analysis_cache
 from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
 from graph_schema import clock
@@ -24,7 +24,7 @@ from graph_schema.model import NodeLabel, RelType
 from graph_schema.vocab import ORGANISATION_KINDS, label_for
 from viz.charts import HEAT_LEVELS, Bar, bar_chart, diverging_bars, heat_level
 
-__all__ = ["coverage", "router"]
+__all__ = ["router"]
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
@@ -103,20 +103,20 @@ def _page_of(request: Request, rows: list[Any], name: str) -> tuple[list[Any], d
 @router.get("/analyse/luecken")
 def gaps_page(request: Request, user: PageUser, stichtag: Day = None) -> Response:
     day = stichtag or clock.today()
-    cache = analysis_cache(request)
-    gaps = cache.gaps(day)
-    council = cache.council(day)
-    names = {v: a.get("name") for v, a in cache.cooperation_graph(day).nodes(data=True)}
+    analysis = analysis_of(request.app)
+    gaps = analysis.gaps(whole(day), MISSING_LIMIT)
+    council = gaps["council_representation"]
+    names = {v: a.get("name") for v, a in analysis.graph(whole(day)).nodes(data=True)}
     duplicates = [
         {**d, "provider_names": [(p, names.get(p, p)) for p in d["providers"]]}
-        for d in gaps["duplicates"]
+        for d in gaps["duplicate_offers"]
         if not d.get("coordinated")
     ]
-    lists = {
-        "missing": gaps["missing"],
+    lists: dict[str, list[Any]] = {
+        "missing": gaps["missing_cooperations"],
         "offer_gaps": gaps["offer_gaps"],
         "duplicates": duplicates,
-        "peripheral": gaps["peripheral"],
+        "peripheral": gaps["peripheral_actors"],
     }
     context: dict[str, Any] = {
         "day": day,
@@ -129,77 +129,17 @@ def gaps_page(request: Request, user: PageUser, stichtag: Day = None) -> Respons
         context[name], context[f"{name}_pager"] = _page_of(request, rows, name)
         context[f"{name}_total"] = len(rows)
     context["peripheral_msos"] = sum(
-        1 for r in gaps["peripheral"] if r["kind"] == "migrant_organisation"
+        1 for r in gaps["peripheral_actors"] if r["kind"] == "migrant_organisation"
     )
     return render(request, "analysis_gaps.html", context)
-
-
-def coverage(snapshot: Any) -> dict[str, Any]:
-    """Offers per area × field on the snapshot's date; an offer available in an area also
-    covers the areas inside it (as :func:`network.gaps.offer_gaps` counts them).
-
-    Returns ``{"areas": [(id, name, population)], "fields": [id], "counts": {(area,
-    field): n}, "top": max}`` with the municipalities (districts if there are none),
-    largest first.
-    """
-    from network.graphs import offer_graph
-
-    areas = snapshot.nodes_with(NodeLabel.AREA)
-    cells = [a for a in areas if getattr(a, "kind", None) == "municipality"] or [
-        a for a in areas if getattr(a, "kind", None) == "district"
-    ]
-    children: dict[str, set[str]] = defaultdict(set)
-    for t in snapshot.ties_of(RelType.PART_OF):
-        children[t.to_id].add(t.from_id)
-
-    def below(area: str) -> set[str]:
-        seen, todo = {area}, [area]
-        while todo:
-            for c in children.get(todo.pop(), ()):
-                if c not in seen:
-                    seen.add(c)
-                    todo.append(c)
-        return seen
-
-    parents: dict[str, set[str]] = defaultdict(set)  # cell area -> areas that cover it
-    cell_ids = {a.id for a in cells}
-    for a in areas:
-        for inner in below(a.id):
-            if inner in cell_ids:
-                parents[inner].add(a.id)
-    # a district covers its municipality too
-    for t in snapshot.ties_of(RelType.PART_OF):
-        if t.to_id in cell_ids:
-            parents[t.to_id].add(t.from_id)
-    g = offer_graph(snapshot)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    fields = sorted({n.id for n in snapshot.nodes_with(NodeLabel.FIELD)})
-    for _offer, attrs in g.nodes(data=True):
-        if attrs.get("bipartite") != 1:
-            continue
-        offer_areas = set(attrs.get("areas", ()))
-        for cell in cell_ids:
-            if parents[cell] & offer_areas:
-                for f in attrs.get("fields", ()):
-                    counts[cell, f] += 1
-    ordered = sorted(
-        cells, key=lambda a: (-(getattr(a, "population", None) or -1), a.display_name.lower())
-    )
-    return {
-        "areas": [(a.id, a.display_name, getattr(a, "population", None)) for a in ordered],
-        "fields": fields,
-        "counts": dict(counts),
-        "top": max(counts.values(), default=0),
-    }
 
 
 @router.get("/analyse/abdeckung")
 def coverage_page(request: Request, user: PageUser, stichtag: Day = None) -> Response:
     day = stichtag or clock.today()
-    cache = analysis_cache(request)
-    data = cache.get(("coverage", day), lambda: coverage(cache.full_snapshot(day)))
+    data = analysis_of(request.app).coverage(whole(day))
     field_names = lookups.names(request.app.state.store, NodeLabel.FIELD, user.language)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for area_id, name, population in data["areas"]:
         cells = []
         for f in data["fields"]:
@@ -231,17 +171,11 @@ def mixing_page(
     stichtag: Day = None,
     merkmal: Annotated[str, Query(max_length=20)] = "kind",
 ) -> Response:
-    from network.mixing import ei_index, mixing_matrix, mso_cooperation
-
     attribute = merkmal if merkmal in MIXING else "kind"
     day = stichtag or clock.today()
-    cache = analysis_cache(request)
-    g = cache.cooperation_graph(day)
-    result = cache.get(
-        ("mixing", day, attribute),
-        lambda: (mixing_matrix(g, attribute), ei_index(g, attribute), mso_cooperation(g)),
-    )
-    matrix, ei, mso = result
+    result = analysis_of(request.app).mixing(whole(day))
+    matrix, ei = result["matrices"][attribute], result["ei"][attribute]
+    mso = result["migrant_organisations"]
     store = request.app.state.store
     lang = user.language
     if attribute == "areas":
@@ -275,7 +209,7 @@ def mixing_page(
             "rows": rows,
             "ei": ei,
             "groups": groups,
-            "mso": mso["answer"][lang if lang in ("de", "en") else "de"],
+            "mso": mso["answer"].get("en" if lang == "en" else "de", ""),
             "fmt": lambda x, d=2: _fmt(x, lang, d),
         },
     )
@@ -292,7 +226,7 @@ def centrality_page(
 ) -> Response:
     measure = mass if mass in CENTRALITIES else "betweenness"
     day = stichtag or clock.today()
-    rows = analysis_cache(request).actor_metrics(day)
+    rows: list[Mapping[str, Any]] = [*analysis_of(request.app).metrics(whole(day))]
     if art:
         rows = [r for r in rows if r.get("kind") == art]
     ranked = sorted(
@@ -351,25 +285,22 @@ def change_page(
     von: Day = None,
     bis: Day = None,
 ) -> Response:
-    from network.change import compare
-
     today = clock.today()
     after = bis or today
     before = von or after.replace(year=after.year - 1)
     if before > after:
         before, after = after, before
-    cache = analysis_cache(request)
-    result = cache.get(
-        ("change", before, after),
-        lambda: compare(cache.graph_snapshot(before), cache.graph_snapshot(after)),
-    )
+    analysis = analysis_of(request.app)
+    result = analysis.change(whole(before), whole(after))
     lang = user.language
     _ = gettext_for(lang)
     figures = []
     bars = []
     for key, title in CHANGE_FIGURES.items():
-        a, b = result["before"].get(key), result["after"].get(key)
-        diff = result["difference"].get(key)
+        before_figures: Mapping[str, Any] = result["before"]
+        after_figures: Mapping[str, Any] = result["after"]
+        differences: Mapping[str, Any] = result["difference"]
+        a, b, diff = before_figures.get(key), after_figures.get(key), differences.get(key)
         digits = 0 if key in ("organisations", "ties", "components", "largest_component") else 3
         relative = (diff / a) if (diff is not None and a) else None
         figures.append(
@@ -384,11 +315,12 @@ def change_page(
         if relative is not None:
             pct = _fmt(relative * 100, lang, 1) + " %"
             bars.append(Bar(_(title), relative, ("+" if relative > 0 else "") + pct))
-    g_after = cache.cooperation_graph(after)
-    g_before = cache.cooperation_graph(before)
+    g_after = analysis.graph(whole(after))
+    g_before = analysis.graph(whole(before))
     names = {**{v: g_before.nodes[v].get("name") for v in g_before}}
     names.update({v: g_after.nodes[v].get("name") for v in g_after})
-    snap_a, snap_b = cache.graph_snapshot(before), cache.graph_snapshot(after)
+    snap_a = analysis.graph_snapshot(whole(before))
+    snap_b = analysis.graph_snapshot(whole(after))
     ties = {
         t.id: t
         for t in (

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.security import Role, User
+from api.services.entities import Entities
 from api.transfer import duplicates
 from api.web.entities import entity_url
 from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
@@ -52,9 +53,11 @@ def _pairs(store: GraphStore) -> list[duplicates.Candidate]:
     return duplicates.find_duplicates(nodes)
 
 
-def _entry(store: GraphStore, node_id: str) -> dict[str, Any]:
+def _entry(service: Entities, node_id: str) -> dict[str, Any]:
+    """An entry with what the user may see of it and how many ties it has."""
+    store = service.store
     label = store.label_of(node_id)
-    node = store.get(label, node_id)
+    node = service.get(label, node_id)
     ties = store.list_ties(node_id=node_id)
     return {
         "id": node_id,
@@ -64,7 +67,7 @@ def _entry(store: GraphStore, node_id: str) -> dict[str, Any]:
         "ties": len(ties),
         "properties": {
             k: v
-            for k, v in node.model_dump(mode="json").items()
+            for k, v in service.values(node).items()
             if v not in (None, [], "") and k not in ("id",)
         },
     }
@@ -88,7 +91,7 @@ def duplicates_page(request: Request, user: Editor) -> Response:
     merged_id = request.query_params.get("zusammengefuehrt", "")[:100]
     if merged_id:
         try:
-            merged = _entry(request.app.state.store, merged_id)
+            merged = _entry(Entities(request.app.state.store, user), merged_id)
         except NotFound:
             merged = None
     return render(request, "duplicates.html", {"rows": rows, "total": len(pairs), "merged": merged})
@@ -97,11 +100,11 @@ def duplicates_page(request: Request, user: Editor) -> Response:
 def _confirm_page(
     request: Request, keep: str, drop: str, *, message: str = "", status: int = 200
 ) -> Response:
-    store = request.app.state.store
+    user = page_user(request)
+    service = Entities(request.app.state.store, user)
     try:
-        kept, dropped = _entry(store, keep), _entry(store, drop)
+        kept, dropped = _entry(service, keep), _entry(service, drop)
     except NotFound:
-        user = page_user(request)
         _ = gettext_for(user.language)
         return render(
             request,

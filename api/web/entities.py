@@ -1,12 +1,14 @@
 """The pages of each kind of entry: list (search, filters, paging), detail, create, edit,
 delete and history. One description per section; the routes are built from it.
 
-Permissions are the API's own (:mod:`api.permissions`), so a page shows an edit control
-exactly where the API would accept the change.
+Every read and write goes through :class:`api.services.entities.Entities`, the API's own
+service, so a page shows an edit control exactly where the API would accept the change and
+withholds exactly what the API withholds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,22 +16,22 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.permissions import check_node_change, hidden_person_fields, owned_ids
-from api.routes.resources import history_out
-from api.security import Forbidden, Role, User
+from api.security import Forbidden, User
+from api.services.entities import Entities
+from api.services.policy import HiddenProperty
 from api.web import lookups
 from api.web.forms import form_fields, parse_form, raw_values
 from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import check_csrf
-from api.web.tie_forms import add_tie, change_tie, may_change_tie, tie_forms
+from api.web.tie_forms import add_tie, change_tie, tie_forms
 from graph_schema import clock
 from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
-from graph_schema.model import NodeLabel, RelType
+from graph_schema.model import Node, NodeLabel, RelType
 from graph_schema.store import GraphStore
 from graph_schema.vocab import BodyKind
 
-__all__ = ["SECTIONS", "Section", "can_change", "router", "section_of"]
+__all__ = ["SECTIONS", "Section", "router", "section_of"]
 
 PAGE_SIZE = 25
 
@@ -125,27 +127,12 @@ def entity_url(label: NodeLabel | str, node_id: str) -> str | None:
     return f"/{section.slug}/{node_id}" if section else None
 
 
-def can_change(store: GraphStore, user: User, label: NodeLabel, node_id: str | None) -> bool:
-    """Whether the API would let ``user`` create (``node_id`` None) or change this entry."""
-    if user.role == Role.VIEWER:
-        return False
-    try:
-        check_node_change(store, user, label, node_id)
-    except Forbidden:
-        return False
-    return True
-
-
 def _store(request: Request) -> GraphStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def _visible(store: GraphStore, user: User, node: Any) -> dict[str, Any]:
-    data = node.model_dump(mode="json")
-    if node.label == NodeLabel.PERSON:
-        for prop in hidden_person_fields(store, user, node.id):
-            data.pop(prop, None)
-    return data
+def _service(request: Request, user: User) -> Entities:
+    return Entities(_store(request), user)
 
 
 def _filter_options(store: GraphStore, section: Section, lang: str) -> dict[str, Any]:
@@ -184,6 +171,8 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> Response:
         store = _store(request)
+        service = Entities(store, user)
+        _ = gettext_for(user.language)
         given = {
             "kind": art,
             "area": gebiet,
@@ -194,29 +183,26 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         kwargs: dict[str, Any] = {}
         for name in section.filters:
             value = (given.get(name) or "").strip() or None
-            if value is None:
-                continue
-            if name == "programme":
-                kwargs["filters"] = {"programme": value}
-            else:
+            if value is not None:
                 kwargs[name] = value
         sort = sortierung if sortierung and sortierung.lstrip("-") in section.columns else None
         if sort and sort.lstrip("-") in ("languages",):
             sort = None
         offset = (seite - 1) * PAGE_SIZE
-        items, total = _page(store, label, q, sort, kwargs, PAGE_SIZE, offset)
-        hide_all = not user.sees_personal_data
-        own = owned_ids(store, user) if label == NodeLabel.PERSON and hide_all else set()
-        rows = []
-        for node in items:
-            data = node.model_dump(mode="json")
-            if label == NodeLabel.PERSON and hide_all and node.id not in own:
-                for prop in node.personal_properties:
-                    data.pop(prop, None)
-            rows.append(data)
-        columns = list(section.columns)
-        if label == NodeLabel.PERSON and hide_all and not own:
-            columns = [c for c in columns if c not in ("email", "phone")]
+        message, status = "", 200
+        try:
+            listed = service.list(
+                label, q=q or None, sort=sort, limit=PAGE_SIZE, offset=offset, **kwargs
+            )
+        except HiddenProperty as e:
+            # the list again, in its usual order, saying why
+            message, status, sort = _hidden_message(e, _), e.status, None
+            listed = service.list(label, q=q or None, limit=PAGE_SIZE, offset=offset, **kwargs)
+        rows, total = listed.items, listed.total
+        withheld = service.access.columns_withheld(label)
+        hidden = service.access.hidden(label)
+        columns = [c for c in section.columns if c not in withheld]
+        sortable = [c for c in columns if c not in hidden and c != "languages"]
         pages = max(1, -(-total // PAGE_SIZE))
         council = None
         if label == NodeLabel.BODY:
@@ -243,17 +229,20 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
                 "filter_params": {k: v[0] for k, v in _FILTERS.items()},
                 "options": _filter_options(store, section, user.language),
                 "sort": sort or "",
-                "can_create": can_change(store, user, label, None),
+                "sortable": sortable,
+                "message": message,
+                "can_create": service.may_change(label, None),
                 "council": council,
             },
+            status=status,
         )
 
     @router.get(base + "/neu", name=f"{section.slug}-new")
     def new_page(request: Request, user: PageUser) -> Response:
-        store = _store(request)
-        if not can_change(store, user, label, None):
+        service = _service(request, user)
+        if not service.may_change(label, None):
             raise Forbidden("create")
-        return _form(request, user, section, None, {}, {}, "")
+        return _form(request, service, section, None, {}, {}, "")
 
     @router.post(base + "/neu")
     async def create(request: Request) -> Response:
@@ -265,9 +254,9 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.get(base + "/{node_id}", name=f"{section.slug}-detail")
     def detail_page(request: Request, user: PageUser, node_id: str) -> Response:
-        store = _store(request)
-        node = store.get(label, node_id)
-        return render(request, "entity_detail.html", _detail(store, user, section, node))
+        service = _service(request, user)
+        node = service.get(label, node_id)
+        return render(request, "entity_detail.html", _detail(service, section, node))
 
     @router.post(base + "/{node_id}/beziehungen")
     async def add_tie_form(request: Request, node_id: str) -> Response:
@@ -277,15 +266,15 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         raw = {k: str(v)[:2000] for k, v in form.items() if k != "csrf_token"}
 
         def run() -> Response:
-            store = _store(request)
-            node = store.get(label, node_id)
+            service = _service(request, user)
+            node = service.get(label, node_id)
             errors = add_tie(
-                store, user, label, node_id, raw, gettext_for(user.language), user.language
+                service, label, node_id, raw, gettext_for(user.language), user.language
             )
             if not errors:
                 return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
             context = _detail(
-                store, user, section, node, rel=raw.get("type", ""), values=raw, errors=errors
+                service, section, node, rel=raw.get("type", ""), values=raw, errors=errors
             )
             return render(request, "entity_detail.html", context, status=422)
 
@@ -299,20 +288,17 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         raw = {k: str(v)[:200] for k, v in form.items() if k != "csrf_token"}
 
         def run() -> Response:
-            store = _store(request)
-            node = store.get(label, node_id)
+            service = _service(request, user)
+            node = service.get(label, node_id)
             if raw.get("action") == "delete" and raw.get("bestaetigt") != "1":
                 # a deletion is confirmed on its own page first (works without JavaScript)
-                tie = store.get_tie(tie_id)
-                if node_id not in (tie.from_id, tie.to_id):
-                    raise NotFound(f"tie {tie_id} of {node_id}")
-                if not may_change_tie(store, user, tie):
+                if not service.may_change_tie(service.tie_of(node_id, tie_id)):
                     raise Forbidden("delete tie")
                 return RedirectResponse(f"{base}/{node_id}/beziehungen/{tie_id}/loeschen", 303)
-            error = change_tie(store, user, node_id, tie_id, raw, gettext_for(user.language))
+            error = change_tie(service, node_id, tie_id, raw, gettext_for(user.language))
             if not error:
                 return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
-            context = _detail(store, user, section, node)
+            context = _detail(service, section, node)
             context["tie_error"] = {"id": tie_id, "message": error, "until": raw.get("until", "")}
             return render(request, "entity_detail.html", context, status=422)
 
@@ -320,17 +306,12 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.get(base + "/{node_id}/beziehungen/{tie_id}/loeschen")
     def delete_tie_page(request: Request, user: PageUser, node_id: str, tie_id: str) -> Response:
-        store = _store(request)
-        node = store.get(label, node_id)
-        found = [
-            (tie, other_label, other_name)
-            for tie, _direction, other_label, other_name in store.ties_with_names(node.id)  # type: ignore[attr-defined]
-            if tie.id == tie_id
-        ]
+        service = _service(request, user)
+        node = service.get(label, node_id)
+        found = [t for t in service.neighbours(node.id) if t["id"] == tie_id]
         if not found:
             raise NotFound(f"tie {tie_id} of {node_id}")
-        tie, other_label, other_name = found[0]
-        if not may_change_tie(store, user, tie):
+        if not service.may_change_tie(found[0]["tie"]):
             raise Forbidden("delete tie")
         return render(
             request,
@@ -338,19 +319,19 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
             {
                 "section": section,
                 "node": node,
-                "tie": tie,
-                "other_name": other_name,
-                "other_label": other_label,
+                "tie": found[0]["tie"],
+                "other_name": found[0]["other_name"],
+                "other_label": found[0]["other_label"],
             },
         )
 
     @router.get(base + "/{node_id}/bearbeiten", name=f"{section.slug}-edit")
     def edit_page(request: Request, user: PageUser, node_id: str) -> Response:
-        store = _store(request)
-        node = store.get(label, node_id)
-        if not can_change(store, user, label, node_id):
+        service = _service(request, user)
+        node = service.get(label, node_id)
+        if not service.may_change(label, node_id):
             raise Forbidden("edit")
-        return _form(request, user, section, node, raw_values(_visible(store, user, node)), {}, "")
+        return _form(request, service, section, node, raw_values(service.values(node)), {}, "")
 
     @router.post(base + "/{node_id}/bearbeiten")
     async def update(request: Request, node_id: str) -> Response:
@@ -362,9 +343,9 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.get(base + "/{node_id}/loeschen", name=f"{section.slug}-delete")
     def delete_page(request: Request, user: PageUser, node_id: str) -> Response:
-        store = _store(request)
-        node = store.get(label, node_id)
-        if not can_change(store, user, label, node_id):
+        service = _service(request, user)
+        node = service.get(label, node_id)
+        if not service.may_change(label, node_id):
             raise Forbidden("delete")
         return render(request, "entity_delete.html", {"section": section, "node": node})
 
@@ -374,13 +355,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         user = await run_in_threadpool(page_user, request)
         check_csrf(request, user, str(form.get("csrf_token", "")) or None)
 
-        def run() -> None:
-            store = _store(request)
-            store.get(label, node_id)
-            check_node_change(store, user, label, node_id)
-            store.delete(label, node_id, actor=user.username)
-
-        await run_in_threadpool(run)
+        await run_in_threadpool(_service(request, user).delete, label, node_id)
         return RedirectResponse(f"{base}?geloescht=1", status_code=303)
 
     @router.get(base + "/{node_id}/verlauf", name=f"{section.slug}-history")
@@ -390,18 +365,19 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         node_id: str,
         seite: Annotated[int, Query(ge=1, le=100_000)] = 1,
     ) -> Response:
-        store = _store(request)
+        service = _service(request, user)
         size = 50
-        entries, total = store.audit.list(entity_id=node_id, limit=size, offset=(seite - 1) * size)
+        found = service.history(
+            entity_id=node_id, label=label, limit=size, offset=(seite - 1) * size
+        )
+        total, items = found.total, found.items
         node = None
         try:
-            node = store.get(label, node_id)
+            node = service.get(label, node_id)
         except NotFound:
-            if total == 0:
-                raise
-        items = history_out(store, user, entries)
+            pass  # deleted: its history stays readable
         for item in items:
-            item["changes"] = _changes(item.get("before"), item.get("after"))
+            item["changes"] = _changes(item["before"], item["after"], item["withheld"])
         return render(
             request,
             "entity_history.html",
@@ -417,21 +393,13 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         )
 
 
-def _page(
-    store: GraphStore,
-    label: NodeLabel,
-    q: str | None,
-    sort: str | None,
-    kwargs: dict[str, Any],
-    limit: int,
-    offset: int,
-) -> tuple[list[Any], int]:
-    page = store.list(label, q=q or None, sort=sort, limit=limit, offset=offset, **kwargs)
-    return page.items, page.total
-
-
-def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Properties whose value differs: (name, before, after)."""
+def _changes(
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    withheld: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """Properties whose value differs: (name, before, after); a value withheld from the
+    reader shows as changed, without the value."""
     before, after = before or {}, after or {}
     rows = []
     for key in sorted(set(before) | set(after)):
@@ -440,12 +408,14 @@ def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> lis
         old, new = before.get(key), after.get(key)
         if old != new:
             rows.append({"name": key, "before": old, "after": new})
+    # "phone", "merged.email": the property's name is the last part, each named once
+    for name in dict.fromkeys(path.rsplit(".", 1)[-1] for path in withheld):
+        rows.append({"name": name, "before": None, "after": None, "withheld": True})
     return rows
 
 
 def _detail(
-    store: GraphStore,
-    user: User,
+    service: Entities,
     section: Section,
     node: Any,
     *,
@@ -453,26 +423,21 @@ def _detail(
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    label = section.label
-    data = _visible(store, user, node)
+    store, user, label = service.store, service.user, section.label
+    data = service.values(node)
     ties: list[dict[str, Any]] = []
-    for tie, direction, other_label, other_name in store.ties_with_names(node.id):  # type: ignore[attr-defined]
-        other_id = tie.to_id if direction == "out" else tie.from_id
-        props = tie.model_dump(mode="json", exclude={"id", "from_id", "to_id", "since", "until"})
+    for t in service.neighbours(node.id):
+        tie, other_id = t["tie"], t["other_id"]
         ties.append(
             {
-                "id": tie.id,
+                **t,
                 "type": str(tie.type),
-                "direction": direction,
-                "other_id": other_id,
-                "other_label": str(other_label),
-                "other_name": other_name or other_id,
-                "other_url": entity_url(other_label, other_id),
-                "since": tie.since,
-                "until": tie.until,
+                "other_label": str(t["other_label"]),
+                "other_name": t["other_name"] or other_id,
+                "other_url": entity_url(t["other_label"], other_id),
                 "ended": tie.until is not None and tie.until < _today(),
-                "properties": {k: v for k, v in props.items() if v not in (None, "")},
-                "can_change": may_change_tie(store, user, tie),
+                "properties": {k: v for k, v in t["properties"].items() if v not in (None, "")},
+                "can_change": service.may_change_tie(tie),
             }
         )
     ties.sort(key=lambda t: (t["type"], t["direction"], t["ended"], str(t["other_name"]).lower()))
@@ -505,17 +470,15 @@ def _detail(
                 str(m["other_name"]).lower(),
             )
         )
-    forms = tie_forms(
-        store, user, label, node.id, user.language, rel=rel, values=values, errors=errors
-    )
+    forms = tie_forms(service, label, node.id, user.language, rel=rel, values=values, errors=errors)
     return {
         "section": section,
         "node": node,
         "data": data,
         "groups": groups,
         "members": members,
-        "can_edit": can_change(store, user, label, node.id),
-        "hidden": [p for p in getattr(node, "personal_properties", ()) if p not in data],
+        "can_edit": service.may_change(label, node.id),
+        "hidden": list(service.hidden(node)),
         "tie_forms": forms,
         "tie_message": (errors or {}).get("", "") if not any(f["open"] for f in forms) else "",
         "tie_error": None,
@@ -528,20 +491,18 @@ def _today() -> Any:
 
 def _form(
     request: Request,
-    user: User,
+    service: Entities,
     section: Section,
-    node: Any,
+    node: Node | None,
     values: dict[str, str],
     errors: dict[str, str],
     message: str,
     status: int = 200,
 ) -> Response:
-    hidden: tuple[str, ...] = ()
-    if node is not None and section.label == NodeLabel.PERSON:
-        hidden = hidden_person_fields(_store(request), user, node.id)
+    hidden = service.hidden(node) if node is not None else ()
     fields = [
         f
-        for f in form_fields(section.label, user.language, with_id=node is None)
+        for f in form_fields(section.label, service.user.language, with_id=node is None)
         if f.name not in hidden
     ]
     return render(
@@ -563,17 +524,13 @@ def _save(
     request: Request, user: User, section: Section, node_id: str | None, raw: dict[str, str]
 ) -> Response:
     """Validate and write; on any problem the form again with what was typed."""
-    from api.routes.resources import _PARTNER_LINK
-
-    store = _store(request)
+    service = _service(request, user)
     label = section.label
     _ = gettext_for(user.language)
-    node = store.get(label, node_id) if node_id else None
-    check_node_change(store, user, label, node_id)
-    hidden: tuple[str, ...] = ()
-    if node is not None and label == NodeLabel.PERSON:
-        hidden = hidden_person_fields(store, user, node.id)
+    node = service.get(label, node_id) if node_id else None
+    service.check_change(label, node_id)
     data, errors = parse_form(label, raw, _, creating=node is None)
+    hidden = service.hidden(node) if node is not None else ()
     for prop in hidden:  # fields the user cannot see are never changed from the form
         data.pop(prop, None)
     message = ""
@@ -581,20 +538,9 @@ def _save(
         try:
             if node is None:
                 data = {k: v for k, v in data.items() if v not in (None, [])}
-                if user.role == Role.PARTNER and user.organisation_id:
-                    rel, outgoing = _PARTNER_LINK[label]
-                    saved = store.create_linked(
-                        label,
-                        data,
-                        rel,
-                        user.organisation_id,
-                        outgoing=outgoing,
-                        actor=user.username,
-                    )
-                else:
-                    saved = store.create(label, data, actor=user.username)
+                saved = service.create(label, data)
             else:
-                saved = store.update(label, node.id, data, actor=user.username)
+                saved = service.update(label, node.id, data)
             return RedirectResponse(f"/{section.slug}/{saved.id}?gespeichert=1", status_code=303)
         except AlreadyExists:
             errors["id"] = _("Diese Kennung ist schon vergeben: bitte eine andere wählen.")
@@ -602,7 +548,26 @@ def _save(
             message = _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": e.message}
     if errors and not message:
         message = _("Bitte prüfen Sie die markierten Felder.")
-    return _form(request, user, section, node, raw, errors, message, status=422)
+    return _form(request, service, section, node, raw, errors, message, status=422)
+
+
+def _hidden_message(e: HiddenProperty, _: Any) -> str:
+    """Why a list cannot be sorted, filtered or searched as asked, for people."""
+    from api.web.labels import PROPERTIES
+
+    name = _(PROPERTIES.get(e.prop, e.prop))
+    if e.use == "sort":
+        text = _(
+            "Nach „%(field)s“ kann nicht sortiert werden: dieses Feld ist für Ihre Rolle "
+            "nicht bei allen Einträgen sichtbar (personenbezogene Daten). Die Liste ist in "
+            "der üblichen Reihenfolge."
+        )
+    else:
+        text = _(
+            "Nach „%(field)s“ kann nicht gesucht oder gefiltert werden: dieses Feld ist für "
+            "Ihre Rolle nicht bei allen Einträgen sichtbar (personenbezogene Daten)."
+        )
+    return str(text % {"field": name})
 
 
 for _section in SECTIONS:

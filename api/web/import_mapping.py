@@ -4,7 +4,7 @@ each of its columns fills, shown after a dry run and sent back to correct it.
 The form names its choices by position (``entity-<sheet>``, ``col-<sheet>-<column>``) and
 the server reads the sheet names and headers from the dry run it kept with the upload, so
 nothing the browser sends is taken as a header. :func:`mapping_of` turns the choices into
-the mapping :func:`api.transfer.importer.import_file` accepts.
+the mapping :func:`api.services.transfer.run_import` accepts.
 """
 
 from __future__ import annotations
@@ -16,17 +16,29 @@ from typing import Any
 from api.transfer.columns import SHEETS, SheetSpec, sheet_by_key
 from api.web.labels import PROPERTIES
 
-__all__ = ["MappingChoiceError", "choices_of", "form_choices", "mapping_of", "sheet_forms"]
+__all__ = [
+    "MappingChoiceError",
+    "choices_of",
+    "form_choices",
+    "mapping_of",
+    "read_choices",
+    "sheet_forms",
+]
 
 _KEYS = {s.key for s in SHEETS}
 
 
 class MappingChoiceError(ValueError):
-    """A choice of the form that the server cannot use; ``message`` is shown as is."""
+    """A choice of the form that the server cannot use; ``message`` is shown as is.
 
-    def __init__(self, message: str) -> None:
+    ``choices`` are the form's choices as sent, once they could be read (to show the form
+    as the user left it), else None.
+    """
+
+    def __init__(self, message: str, choices: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.choices = choices
 
 
 def _current(sheet: Mapping[str, Any]) -> str:
@@ -115,6 +127,18 @@ def check_choices(
                     }
                 )
             seen[prop] = header
+
+
+def read_choices(
+    form: Mapping[str, Any], sheets: Sequence[Mapping[str, Any]], _: Callable[[str], str]
+) -> dict[str, str]:
+    """The form's choices, checked (:func:`form_choices`, then :func:`check_choices`)."""
+    choices = form_choices(form, sheets, _)
+    try:
+        check_choices(choices, sheets, _, lambda spec, prop: field_label(spec, prop, _))
+    except MappingChoiceError as e:
+        raise MappingChoiceError(e.message, choices) from e
+    return choices
 
 
 def mapping_of(choices: Mapping[str, str], sheets: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """What people read for the model's names: property names, node labels, tie types, roles.
 
+The names of labels and tie types are stated in :mod:`graph_schema.registry`; this module
+names properties, account roles and history actions.
+
 Every string is German (the source language) and marked for the catalogue with ``N_``; it
 is translated where it is shown. Vocabulary codes (kinds, fields, ...) have their German and
 English names in :mod:`graph_schema.vocab`.
@@ -8,6 +11,7 @@ English names in :mod:`graph_schema.vocab`.
 from __future__ import annotations
 
 from api.web.i18n import N_
+from graph_schema import registry
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.vocab import AREA_KINDS, BODY_KINDS, COOPERATION_KINDS, ORGANISATION_KINDS, ROLES
 from graph_schema.vocab import Label as VocabLabel
@@ -15,6 +19,7 @@ from graph_schema.vocab import Label as VocabLabel
 __all__ = [
     "ACCOUNT_ROLES",
     "ACTIONS",
+    "LIST_PAGES",
     "NODE_LABELS",
     "PROPERTIES",
     "REL_NOUNS",
@@ -55,51 +60,23 @@ PROPERTIES: dict[str, str] = {
     "until": N_("bis"),
 }
 
+#: a label's German names: (singular, plural), from the registry
 NODE_LABELS: dict[str, tuple[str, str]] = {
-    NodeLabel.ORGANISATION: (N_("Organisation"), N_("Organisationen")),
-    NodeLabel.PERSON: (N_("Person"), N_("Personen")),
-    NodeLabel.BODY: (N_("Gremium"), N_("Gremien")),
-    NodeLabel.OFFER: (N_("Angebot"), N_("Angebote")),
-    NodeLabel.AREA: (N_("Gebiet"), N_("Gebiete")),
-    NodeLabel.FIELD: (N_("Handlungsfeld"), N_("Handlungsfelder")),
-    NodeLabel.TARGET_GROUP: (N_("Zielgruppe"), N_("Zielgruppen")),
-    NodeLabel.EVENT: (N_("Veranstaltung"), N_("Veranstaltungen")),
+    label: (e.singular, e.plural) for label, e in registry.LABELS.items()
 }
 
-#: a tie type as read from its start (out) and from its end (in)
+#: a tie type as read from its start (out) and from its end (in), from the registry
 REL_TYPES: dict[str, tuple[str, str]] = {
-    RelType.COOPERATES_WITH: (N_("kooperiert mit"), N_("kooperiert mit")),
-    RelType.BELONGS_TO: (N_("gehört zu"), N_("hat als Mitglied")),
-    RelType.MEMBER_OF: (N_("ist Mitglied in"), N_("hat als Mitglied")),
-    RelType.REPRESENTS: (N_("vertritt"), N_("wird vertreten durch")),
-    RelType.PROVIDES: (N_("bietet an"), N_("wird angeboten von")),
-    RelType.ADDRESSES: (N_("im Handlungsfeld"), N_("Angebote in diesem Handlungsfeld")),
-    RelType.SERVES: (N_("für Zielgruppe"), N_("Angebote für diese Zielgruppe")),
-    RelType.AVAILABLE_IN: (N_("verfügbar in"), N_("Angebote in diesem Gebiet")),
-    RelType.ACTIVE_IN: (N_("aktiv in"), N_("Organisationen in diesem Gebiet")),
-    RelType.WORKS_ON: (
-        N_("arbeitet im Handlungsfeld"),
-        N_("Organisationen in diesem Handlungsfeld"),
-    ),
-    RelType.PART_OF: (N_("liegt in"), N_("umfasst")),
-    RelType.ATTENDED: (N_("nahm teil an"), N_("Teilnehmende")),
+    rel: (e.out_phrase, e.in_phrase) for rel, e in registry.TIES.items()
 }
+
+#: the main navigation's list pages: (address, German title), in the registry's order
+LIST_PAGES: tuple[tuple[str, str], ...] = tuple(
+    (f"/{e.page}", e.plural) for e in registry.LABELS.values() if e.page
+)
 
 #: a tie type as a noun, for a line such as "Haus Afrika e.V. → NeMO (Dachverband)"
-REL_NOUNS: dict[str, str] = {
-    RelType.COOPERATES_WITH: N_("Kooperation"),
-    RelType.BELONGS_TO: N_("Dachverband"),
-    RelType.MEMBER_OF: N_("Mitgliedschaft"),
-    RelType.REPRESENTS: N_("Vertretung"),
-    RelType.PROVIDES: N_("Trägerschaft"),
-    RelType.ADDRESSES: N_("Handlungsfeld des Angebots"),
-    RelType.SERVES: N_("Zielgruppe des Angebots"),
-    RelType.AVAILABLE_IN: N_("Gebiet des Angebots"),
-    RelType.ACTIVE_IN: N_("Tätigkeitsgebiet"),
-    RelType.WORKS_ON: N_("Handlungsfeld"),
-    RelType.PART_OF: N_("Gebietsgliederung"),
-    RelType.ATTENDED: N_("Teilnahme an Veranstaltung"),
-}
+REL_NOUNS: dict[str, str] = {rel: e.noun for rel, e in registry.TIES.items()}
 
 ACCOUNT_ROLES: dict[str, str] = {
     "admin": N_("Administration"),

@@ -1,7 +1,7 @@
 """``/netzwerk``: the interactive network view, its table, downloads and saved positions.
 
-The route reads the view's parameters, asks the cache for the graph and the analysis, the
-layout store for positions, and :mod:`viz.network_view` for the drawing data.
+The route reads the view's parameters, asks the analysis service for the graph and the
+results, the layout store for positions, and :mod:`viz.network_view` for the drawing data.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.security import Forbidden, Role, User
+from api.services.analysis import MISSING_LIMIT, AnalysisService, analysis_of, whole
+from api.services.layouts import layouts  # moved to the service layer
 from api.web import lookups
-from api.web.cache import AnalysisCache, analysis_cache
 from api.web.i18n import N_
 from api.web.labels import choices_for
 from api.web.render import WebRoute, gettext_for, page_user, render
@@ -40,7 +41,7 @@ from viz.aggregate import (
     group_layout,
     merge_small_groups,
 )
-from viz.layout import LayoutStore, add_nodes, ego_layout, names_above
+from viz.layout import add_nodes, ego_layout, names_above
 from viz.network_view import (
     COMMUNITY_COLOURS,
     OTHER_COLOUR,
@@ -156,26 +157,17 @@ def view_params(
 Params = Annotated[ViewParams, Depends(view_params)]
 
 
-def layouts(request: Request) -> LayoutStore:
-    state = request.app.state
-    store: LayoutStore | None = getattr(state, "web_layouts", None)
-    if store is None:
-        store = LayoutStore(Path(state.settings.data_dir) / "layouts")
-        state.web_layouts = store
-    return store
-
-
 # --------------------------------------------------------------------------- building
 
 
-def _filtered(request: Request, cache: AnalysisCache, p: ViewParams) -> nx.Graph:
-    g = cache.cooperation_graph(p.day)
+def _filtered(request: Request, cache: AnalysisService, p: ViewParams) -> nx.Graph:
+    g = cache.graph(whole(p.day))
     if not (p.art or p.gebiet or p.feld or p.kooperation or p.gemeinschaft is not None):
         return g
     areas: set[str] | None = None
     if p.gebiet and p.gebiet != NO_AREA:
         areas = {p.gebiet} if p.direkt else set(request.app.state.store.area_with_parts(p.gebiet))
-    community = cache.communities(p.day) if p.gemeinschaft is not None else {}
+    community = cache.community_of(whole(p.day)) if p.gemeinschaft is not None else {}
 
     def in_community(v: str) -> bool:
         c = community.get(v, 0)
@@ -214,9 +206,9 @@ def _metric(g: nx.Graph, name: str) -> dict[Any, float | None] | None:
     return dict(eigenvector(g, "weight"))
 
 
-def _council(cache: AnalysisCache, day: dt.date) -> dict[str, Any] | None:
+def _council(cache: AnalysisService, day: dt.date) -> dict[str, Any] | None:
     """The project council: its body, member organisations and seated people."""
-    snap = cache.council_snapshot(day)
+    snap = cache.council_snapshot(whole(day))
     body = next(
         (
             b
@@ -267,12 +259,12 @@ class Grouping:
 
 
 def _area_tree(
-    request: Request, cache: AnalysisCache, day: dt.date
+    request: Request, cache: AnalysisService, day: dt.date
 ) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
     """Each area's parent (PART_OF), each area's children and every area's name."""
 
     def compute() -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
-        snap = cache.graph_snapshot(day)
+        snap = cache.graph_snapshot(whole(day))
         names = {a.id: a.display_name for a in snap.nodes_with(NodeLabel.AREA)}
         parent = {
             t.from_id: t.to_id
@@ -284,7 +276,7 @@ def _area_tree(
             children.setdefault(above, []).append(child)
         return parent, children, names
 
-    return cache.get(("area_tree", day), compute)
+    return cache.remember(("area_tree", day), compute)
 
 
 def _link(p: ViewParams, **changes: Any) -> str:
@@ -303,7 +295,7 @@ _FIELDS = (
 
 
 def _grouping(
-    request: Request, cache: AnalysisCache, g: nx.Graph, p: ViewParams, lang: str
+    request: Request, cache: AnalysisService, g: nx.Graph, p: ViewParams, lang: str
 ) -> Grouping | None:
     """How to group the view of ``g``, or None to draw every organisation."""
     if (
@@ -316,25 +308,38 @@ def _grouping(
         or p.gebiet == NO_AREA
     ):
         return None
-    _ = gettext_for(lang)
     if p.farbe == "gemeinschaft":
-        community = cache.communities(p.day)
-        top = len(COMMUNITY_COLOURS)
-        shown, counts = merge_small_groups({v: [str(community.get(v, 0))] for v in g}, MAX_GROUPS)
-        keys = {k for ks in shown.values() for k in ks}
-        names = {k: _("Gruppe %(n)s") % {"n": k} for k in keys if k != OTHERS}
-        urls = {k: _link(p, gemeinschaft=int(k), gebiet=p.gebiet) for k in keys if k != OTHERS}
-        colours = {
-            k: COMMUNITY_COLOURS[int(k) - 1] if k != OTHERS and 0 < int(k) <= top else OTHER_COLOUR
-            for k in keys
-        }
-        if OTHERS in keys:
-            names[OTHERS] = _("%(n)s kleinere Gruppen") % {"n": _n(len(counts) - MAX_GROUPS, lang)}
-            urls[OTHERS] = _link(p, gemeinschaft=0, gebiet=p.gebiet)
-        for k in counts:
-            names.setdefault(k, _("Gruppe %(n)s") % {"n": k})
-            urls.setdefault(k, _link(p, gemeinschaft=int(k), gebiet=p.gebiet))
-        return Grouping("gemeinschaft", None, shown, names, urls, colours, counts)
+        return _community_grouping(cache, g, p, lang)
+    return _area_grouping(request, cache, g, p, lang)
+
+
+def _community_grouping(cache: AnalysisService, g: nx.Graph, p: ViewParams, lang: str) -> Grouping:
+    """One group per community, the smallest ones merged into one."""
+    _ = gettext_for(lang)
+    community = cache.community_of(whole(p.day))
+    top = len(COMMUNITY_COLOURS)
+    shown, counts = merge_small_groups({v: [str(community.get(v, 0))] for v in g}, MAX_GROUPS)
+    keys = {k for ks in shown.values() for k in ks}
+    names = {k: _("Gruppe %(n)s") % {"n": k} for k in keys if k != OTHERS}
+    urls = {k: _link(p, gemeinschaft=int(k), gebiet=p.gebiet) for k in keys if k != OTHERS}
+    colours = {
+        k: COMMUNITY_COLOURS[int(k) - 1] if k != OTHERS and 0 < int(k) <= top else OTHER_COLOUR
+        for k in keys
+    }
+    if OTHERS in keys:
+        names[OTHERS] = _("%(n)s kleinere Gruppen") % {"n": _n(len(counts) - MAX_GROUPS, lang)}
+        urls[OTHERS] = _link(p, gemeinschaft=0, gebiet=p.gebiet)
+    for k in counts:
+        names.setdefault(k, _("Gruppe %(n)s") % {"n": k})
+        urls.setdefault(k, _link(p, gemeinschaft=int(k), gebiet=p.gebiet))
+    return Grouping("gemeinschaft", None, shown, names, urls, colours, counts)
+
+
+def _area_grouping(
+    request: Request, cache: AnalysisService, g: nx.Graph, p: ViewParams, lang: str
+) -> Grouping | None:
+    """One group per area one level below the chosen one (or the top), None without any."""
+    _ = gettext_for(lang)
     parent, children, area_names = _area_tree(request, cache, p.day)
     root: str | None
     if p.gebiet:
@@ -393,12 +398,12 @@ def _build_grouped(
 ) -> tuple[NetworkView, dict[str, Any]]:
     _ = gettext_for(lang)
     # the same grouping of the same graph (store version, parameters) is counted once
-    h = analysis_cache(request).get(
+    h = analysis_of(request.app).remember(
         ("group_graph", p, p.day, lang), lambda: group_graph(g, grouping.groups_of)
     )
     key = f"groups|{grouping.mode}|{grouping.root or ''}"
     laid = time.perf_counter()
-    positions = analysis_cache(request).get(
+    positions = analysis_of(request.app).remember(
         ("group_layout", p, p.day, lang), lambda: group_layout(h)
     )
     layout_info = {"source": "computed", "seconds": round(time.perf_counter() - laid, 3)}
@@ -475,43 +480,15 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
     started = time.perf_counter()
     lang = user.language
     _ = gettext_for(lang)
-    cache = analysis_cache(request)
+    cache = analysis_of(request.app)
     g = _filtered(request, cache, p)
-    grouping = cache.get(
+    grouping = cache.remember(
         ("grouping", p, p.day, lang), lambda: _grouping(request, cache, g, p, lang)
     )
     if grouping is not None:
         return _build_grouped(request, lang, p, g, grouping, started)
     info: dict[str, Any] = {"center": None, "grouping": None}
-    if p.ansicht == "netz" and p.fokus and not p.alle and g.number_of_nodes() > GROUP_ABOVE:
-        # a large map with organisations to focus on: they and their direct partners
-        near = {f for f in p.fokus if f in g}
-        near |= {u for f in list(near) for u in g.neighbors(f)}
-        if near:
-            g = g.subgraph(near).copy()
-            info["narrowed"] = True
-            info["full_url"] = _link(p, alle=True, fokus=p.fokus)
-    elif p.ansicht in ("projektrat", "luecken") and not p.alle and len(g) > GROUP_ABOVE:
-        # the council and gap views of a large map: the organisations they are about and
-        # their direct partners (30,000 organisations at once would be a hairball)
-        if p.ansicht == "projektrat":
-            council = _council(cache, p.day)
-            core = {o for o in council["organisations"] if o in g} if council else set()
-            info["narrowed_text"] = _(
-                "Gezeigt werden die im Projektrat vertretenen Organisationen und ihre "
-                "direkten Partner."
-            )
-        else:
-            rows = [r for r in cache.gaps(p.day)["missing"] if r["a"] in g and r["b"] in g]
-            core = {v for r in rows[:MAX_GAP_EDGES] for v in (r["a"], r["b"])}
-            info["narrowed_text"] = _(
-                "Gezeigt werden die Organisationen der vorgeschlagenen Kooperationen und "
-                "ihre direkten Partner."
-            )
-        near = core | {u for v in core for u in g.neighbors(v)}
-        g = g.subgraph(near).copy()  # nothing to show: an empty map with the hint
-        info["narrowed"] = True
-        info["full_url"] = _link(p, alle=True, ansicht=p.ansicht)
+    g = _narrowed(cache, g, p, lang, info)
     today = clock.today()
     layout_store = layouts(request)
     extra_nodes: list[dict[str, Any]] = []
@@ -553,99 +530,17 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
         if council is not None:
             highlight = {o for o in council["organisations"] if o in g}
             highlight_label = _("im Projektrat vertreten")
-            body = council["body"]
-            members = [o for o in highlight]
-            bx = sum(positions[o][0] for o in members) / len(members) if members else 0.0
-            by = sum(positions[o][1] for o in members) / len(members) if members else 0.0
-            extra_nodes.append(
-                {
-                    "id": body.id,
-                    "label": body.display_name,
-                    "x": bx,
-                    "y": by,
-                    "shape": "box",
-                    "color": {"background": "#FFF4C2", "border": "#000000"},
-                    "font": {"size": 18},
-                    "tooltip": [body.display_name, label_for("project_council", lang)],
-                    "url": f"/gremien/{body.id}",
-                }
-            )
-            for org, role in council["direct"].items():
-                if org in g:
-                    extra_edges.append(
-                        {
-                            "id": f"seat|{org}",
-                            "from": org,
-                            "to": body.id,
-                            "color": {"color": "#B8860B"},
-                            "width": 2,
-                            "tooltip": [_("Sitz im Projektrat"), label_for(role, lang)],
-                        }
-                    )
-            for i, person in enumerate(council["people"]):
-                orgs = [o for o in person["orgs"] if o in g]
-                anchor = positions[orgs[0]] if orgs else (bx, by)
-                angle = 2 * math.pi * i / max(1, len(council["people"]))
-                pid = person["id"]
-                extra_nodes.append(
-                    {
-                        "id": pid,
-                        "label": person["name"],
-                        "x": round(anchor[0] + 40 * math.cos(angle), 1),
-                        "y": round(anchor[1] + 40 * math.sin(angle), 1),
-                        "shape": "diamond",
-                        "size": 9,
-                        "color": {"background": "#FFD54F", "border": "#000000"},
-                        "tooltip": [person["name"], label_for(person["role"], lang)],
-                        "url": f"/personen/{pid}",
-                    }
-                )
-                extra_edges.append(
-                    {
-                        "id": f"seat|{pid}",
-                        "from": pid,
-                        "to": body.id,
-                        "color": {"color": "#B8860B"},
-                        "width": 2,
-                        "tooltip": [_("Sitz im Projektrat"), label_for(person["role"], lang)],
-                    }
-                )
-                for org in orgs:
-                    extra_edges.append(
-                        {
-                            "id": f"rep|{pid}|{org}",
-                            "from": pid,
-                            "to": org,
-                            "dashes": [2, 4],
-                            "color": {"color": "#B8860B"},
-                            "tooltip": [_("vertritt")],
-                        }
-                    )
+            extra_nodes, extra_edges = _council_marks(council, highlight, g, positions, lang)
         key = "cooperation"
     else:
         positions, layout_info = _base_positions(request, cache, g, today)
         key = "cooperation"
         if p.ansicht == "luecken":
-            suggested = [
-                row for row in cache.gaps(p.day)["missing"] if row["a"] in g and row["b"] in g
-            ][:MAX_GAP_EDGES]
-            highlight = {r["a"] for r in suggested} | {r["b"] for r in suggested}
+            highlight, extra_edges = _gap_marks(cache, g, p, lang)
             highlight_label = _("Vorschlag: fehlende Kooperation")
-            for row in suggested:
-                extra_edges.append(
-                    {
-                        "id": f"gap|{row['a']}|{row['b']}",
-                        "from": row["a"],
-                        "to": row["b"],
-                        "dashes": [8, 6],
-                        "width": 2,
-                        "color": {"color": "#E4572E", "highlight": "#E4572E"},
-                        "tooltip": [_("Vorschlag: fehlende Kooperation"), row["reason"][lang]],
-                    }
-                )
     metric = _metric(g, p.groesse)
     communities: Mapping[Any, int] | None = (
-        cache.communities(p.day) if p.farbe == "gemeinschaft" else None
+        cache.community_of(whole(p.day)) if p.farbe == "gemeinschaft" else None
     )
 
     def edge_label(attrs: Mapping[str, Any]) -> list[str]:
@@ -698,12 +593,166 @@ def build(request: Request, user: User, p: ViewParams) -> tuple[NetworkView, dic
     return view, info
 
 
+def _narrowed(
+    cache: AnalysisService, g: nx.Graph, p: ViewParams, lang: str, info: dict[str, Any]
+) -> nx.Graph:
+    """A large map narrowed to what the view is about and their direct partners (noted in
+    ``info``), else ``g`` itself."""
+    _ = gettext_for(lang)
+    if p.ansicht == "netz" and p.fokus and not p.alle and g.number_of_nodes() > GROUP_ABOVE:
+        # a large map with organisations to focus on: they and their direct partners
+        near = {f for f in p.fokus if f in g}
+        near |= {u for f in list(near) for u in g.neighbors(f)}
+        if near:
+            info["narrowed"] = True
+            info["full_url"] = _link(p, alle=True, fokus=p.fokus)
+            return g.subgraph(near).copy()
+        return g
+    if p.ansicht in ("projektrat", "luecken") and not p.alle and len(g) > GROUP_ABOVE:
+        # the council and gap views of a large map: the organisations they are about and
+        # their direct partners (30,000 organisations at once would be a hairball)
+        if p.ansicht == "projektrat":
+            council = _council(cache, p.day)
+            core = {o for o in council["organisations"] if o in g} if council else set()
+            info["narrowed_text"] = _(
+                "Gezeigt werden die im Projektrat vertretenen Organisationen und ihre "
+                "direkten Partner."
+            )
+        else:
+            rows = [
+                r
+                for r in cache.gaps(whole(p.day), MISSING_LIMIT)["missing_cooperations"]
+                if r["a"] in g and r["b"] in g
+            ]
+            core = {v for r in rows[:MAX_GAP_EDGES] for v in (r["a"], r["b"])}
+            info["narrowed_text"] = _(
+                "Gezeigt werden die Organisationen der vorgeschlagenen Kooperationen und "
+                "ihre direkten Partner."
+            )
+        near = core | {u for v in core for u in g.neighbors(v)}
+        info["narrowed"] = True
+        info["full_url"] = _link(p, alle=True, ansicht=p.ansicht)
+        return g.subgraph(near).copy()  # nothing to show: an empty map with the hint
+    return g
+
+
+def _council_marks(
+    council: dict[str, Any],
+    seated: set[str],
+    g: nx.Graph,
+    positions: Mapping[Any, tuple[float, float]],
+    lang: str,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The council drawn over the map: its body amid the ``seated`` organisations, the
+    people on it beside the organisations they represent, and their seats (nodes, edges)."""
+    _ = gettext_for(lang)
+    extra_nodes: list[dict[str, Any]] = []
+    extra_edges: list[dict[str, Any]] = []
+    body = council["body"]
+    members = [o for o in seated]
+    bx = sum(positions[o][0] for o in members) / len(members) if members else 0.0
+    by = sum(positions[o][1] for o in members) / len(members) if members else 0.0
+    extra_nodes.append(
+        {
+            "id": body.id,
+            "label": body.display_name,
+            "x": bx,
+            "y": by,
+            "shape": "box",
+            "color": {"background": "#FFF4C2", "border": "#000000"},
+            "font": {"size": 18},
+            "tooltip": [body.display_name, label_for("project_council", lang)],
+            "url": f"/gremien/{body.id}",
+        }
+    )
+    for org, role in council["direct"].items():
+        if org in g:
+            extra_edges.append(
+                {
+                    "id": f"seat|{org}",
+                    "from": org,
+                    "to": body.id,
+                    "color": {"color": "#B8860B"},
+                    "width": 2,
+                    "tooltip": [_("Sitz im Projektrat"), label_for(role, lang)],
+                }
+            )
+    for i, person in enumerate(council["people"]):
+        orgs = [o for o in person["orgs"] if o in g]
+        anchor = positions[orgs[0]] if orgs else (bx, by)
+        angle = 2 * math.pi * i / max(1, len(council["people"]))
+        pid = person["id"]
+        extra_nodes.append(
+            {
+                "id": pid,
+                "label": person["name"],
+                "x": round(anchor[0] + 40 * math.cos(angle), 1),
+                "y": round(anchor[1] + 40 * math.sin(angle), 1),
+                "shape": "diamond",
+                "size": 9,
+                "color": {"background": "#FFD54F", "border": "#000000"},
+                "tooltip": [person["name"], label_for(person["role"], lang)],
+                "url": f"/personen/{pid}",
+            }
+        )
+        extra_edges.append(
+            {
+                "id": f"seat|{pid}",
+                "from": pid,
+                "to": body.id,
+                "color": {"color": "#B8860B"},
+                "width": 2,
+                "tooltip": [_("Sitz im Projektrat"), label_for(person["role"], lang)],
+            }
+        )
+        for org in orgs:
+            extra_edges.append(
+                {
+                    "id": f"rep|{pid}|{org}",
+                    "from": pid,
+                    "to": org,
+                    "dashes": [2, 4],
+                    "color": {"color": "#B8860B"},
+                    "tooltip": [_("vertritt")],
+                }
+            )
+    return extra_nodes, extra_edges
+
+
+def _gap_marks(
+    cache: AnalysisService, g: nx.Graph, p: ViewParams, lang: str
+) -> tuple[set[str], list[dict[str, Any]]]:
+    """The suggested cooperations between organisations on the map: their ends and the
+    dashed edges drawn for them."""
+    _ = gettext_for(lang)
+    suggested = [
+        row
+        for row in cache.gaps(whole(p.day), MISSING_LIMIT)["missing_cooperations"]
+        if row["a"] in g and row["b"] in g
+    ][:MAX_GAP_EDGES]
+    highlight = {r["a"] for r in suggested} | {r["b"] for r in suggested}
+    extra_edges = []
+    for row in suggested:
+        extra_edges.append(
+            {
+                "id": f"gap|{row['a']}|{row['b']}",
+                "from": row["a"],
+                "to": row["b"],
+                "dashes": [8, 6],
+                "width": 2,
+                "color": {"color": "#E4572E", "highlight": "#E4572E"},
+                "tooltip": [_("Vorschlag: fehlende Kooperation"), row["reason"].get(lang, "")],
+            }
+        )
+    return highlight, extra_edges
+
+
 def _base_positions(
-    request: Request, cache: AnalysisCache, g: nx.Graph, today: dt.date
+    request: Request, cache: AnalysisService, g: nx.Graph, today: dt.date
 ) -> tuple[dict[Any, tuple[float, float]], dict[str, Any]]:
     """Positions from the one layout of today's whole network, so that filtered views and
     earlier dates show every organisation where it always is."""
-    base = cache.cooperation_graph(today)
+    base = cache.graph(whole(today))
     positions, info = layouts(request).positions_for("cooperation", base)
     missing = [v for v in g if v not in positions]
     if missing:
@@ -730,9 +779,9 @@ def _strings(lang: str) -> dict[str, str]:
     }
 
 
-def _years(cache: AnalysisCache) -> tuple[int, int]:
+def _years(cache: AnalysisService) -> tuple[int, int]:
     today = clock.today()
-    snap = cache.graph_snapshot(today)
+    snap = cache.graph_snapshot(whole(today))
     first = min(
         (t.since.year for t in snap.ties if t.since is not None),
         default=today.year - 10,
@@ -765,7 +814,7 @@ def network_page(request: Request, user: PageUser, p: Params) -> Response:
     data = {**view.data(), "strings": _strings(user.language)}
     store = request.app.state.store
     lang = user.language
-    first, last = _years(analysis_cache(request))
+    first, last = _years(analysis_of(request.app))
     return render(
         request,
         "network.html",
@@ -1001,16 +1050,13 @@ def warm_up(app: Any) -> None:
         started = time.perf_counter()
         build(request, user, ViewParams())
         # the positions every filtered view takes its organisations' places from
-        cache = analysis_cache(request)
+        cache = analysis_of(request.app)
         today = clock.today()
-        _base_positions(request, cache, cache.cooperation_graph(today), today)
-        cache.communities(today)  # for the grouping by community
-        # the start page's figures and gaps (same cache keys as api/web/start.py)
-        from network.change import network_figures
-
-        g = cache.cooperation_graph(today)
-        cache.get(("figures", today), lambda: network_figures(g))
-        cache.gaps(today)
+        _base_positions(request, cache, cache.graph(whole(today)), today)
+        cache.community_of(whole(today))  # for the grouping by community
+        # the start page's figures and gaps (the same questions as api/web/start.py asks)
+        cache.figures(whole(today))
+        cache.gaps(whole(today), MISSING_LIMIT)
         import logging
 
         logging.getLogger(__name__).info(

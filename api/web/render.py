@@ -111,6 +111,7 @@ def environment(lang: str) -> Environment:
         PROPERTIES=labels.PROPERTIES,
         NODE_LABELS=labels.NODE_LABELS,
         REL_TYPES=labels.REL_TYPES,
+        LIST_PAGES=labels.LIST_PAGES,
         ACCOUNT_ROLES=labels.ACCOUNT_ROLES,
         ACTIONS=labels.ACTIONS,
     )

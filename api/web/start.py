@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.security import User
-from api.web.cache import analysis_cache
+from api.services.analysis import MISSING_LIMIT, analysis_of, whole
 from api.web.entities import entity_url
 from api.web.i18n import N_
 from api.web.labels import ACTIONS, NODE_LABELS, REL_NOUNS
@@ -125,15 +125,12 @@ def _for_reader(changes: list[dict[str, Any]], user: User) -> list[dict[str, Any
 
 @router.get("/")
 def start_page(request: Request, user: PageUser) -> Response:
-    from network.change import network_figures
-
     store = request.app.state.store
-    cache = analysis_cache(request)
-    today = clock.today()
-    counts = cache.get(("counts",), store.counts)
-    g = cache.cooperation_graph(today)
-    figures = cache.get(("figures", today), lambda: network_figures(g))
-    gaps = cache.gaps(today)
+    analysis = analysis_of(request.app)
+    today = whole(clock.today())
+    counts = analysis.remember(("counts",), store.counts)
+    figures = analysis.figures(today)
+    gaps = analysis.gaps(today, MISSING_LIMIT)
     return render(
         request,
         "start.html",
@@ -142,11 +139,11 @@ def start_page(request: Request, user: PageUser) -> Response:
             "figures": figures,
             "offer_gaps": gaps["offer_gaps"][:5],
             "offer_gaps_total": len(gaps["offer_gaps"]),
-            "missing": gaps["missing"][:5],
-            "duplicates_total": len(gaps["duplicates"]),
-            "peripheral_total": len(gaps["peripheral"]),
+            "missing": gaps["missing_cooperations"][:5],
+            "duplicates_total": len(gaps["duplicate_offers"]),
+            "peripheral_total": len(gaps["peripheral_actors"]),
             "changes": _for_reader(
-                cache.get(
+                analysis.remember(
                     ("recent_changes",),
                     lambda: recent_changes(store, store.audit.list(limit=10)[0]),
                 ),

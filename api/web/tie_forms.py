@@ -2,8 +2,8 @@
 
 Which ties a page offers to add (a cooperation, ACTIVE_IN and WORKS_ON on an organisation;
 ADDRESSES, SERVES, AVAILABLE_IN on an offer; a member on a body), the parsing of what was
-typed, and the writes, through the store and :func:`api.permissions.check_tie_change`, the
-same checks as ``/api/ties``.
+typed, and the writes, through :class:`api.services.entities.Entities`, the service (and
+so the checks) of ``/api/ties``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from api.permissions import check_tie_change
-from api.security import Forbidden, Role, User
+from api.services.entities import Entities
 from api.web import lookups
 from api.web.forms import _date
 from api.web.i18n import N_
@@ -33,7 +32,6 @@ __all__ = [
     "add_tie",
     "change_tie",
     "choice_text",
-    "may_change_tie",
     "tie_forms",
 ]
 
@@ -103,24 +101,8 @@ def _probe(form: TieForm, node_id: str, other_id: str = "") -> Tie:
     return REL_SPECS[form.rel].model.model_construct(from_id=ends[0], to_id=ends[1])
 
 
-def _allowed(store: GraphStore, user: User, tie: Tie) -> bool:
-    if user.role == Role.VIEWER:
-        return False
-    try:
-        check_tie_change(store, user, tie)
-    except Forbidden:
-        return False
-    return True
-
-
-def may_change_tie(store: GraphStore, user: User, tie: Tie) -> bool:
-    """Whether the API would let ``user`` end or delete this tie."""
-    return _allowed(store, user, tie)
-
-
 def tie_forms(
-    store: GraphStore,
-    user: User,
+    service: Entities,
     label: NodeLabel,
     node_id: str,
     lang: str,
@@ -132,8 +114,9 @@ def tie_forms(
     """The add-a-tie forms this user may use on this page; the one of ``rel`` keeps
     ``values`` and shows ``errors``."""
     out = []
+    store = service.store
     for form in TIE_FORMS.get(label, ()):
-        if not _allowed(store, user, _probe(form, node_id)):
+        if not service.may_change_tie(_probe(form, node_id)):
             continue
         options: list[tuple[str, str, str]] = []  # (label name, id, name)
         for other in form.other_labels:
@@ -229,8 +212,7 @@ def _parse(
 
 
 def add_tie(
-    store: GraphStore,
-    user: User,
+    service: Entities,
     label: NodeLabel,
     node_id: str,
     raw: Mapping[str, str],
@@ -242,7 +224,7 @@ def add_tie(
     if form is None:
         return {"": _("Diese Art von Beziehung kann hier nicht angelegt werden.")}
     typed = str(raw.get("other_id", "")).strip()
-    other_id = _resolve_other(store, form, typed, lang) if typed else ""
+    other_id = _resolve_other(service.store, form, typed, lang) if typed else ""
     data, errors = _parse(form, raw, _)
     if not typed:
         errors["other_id"] = _("Bitte einen Eintrag aus der Liste wählen.")
@@ -255,10 +237,8 @@ def add_tie(
     if errors or not other_id:
         return errors
     from_id, to_id = (node_id, other_id) if form.node_end == "from" else (other_id, node_id)
-    probe = REL_SPECS[form.rel].model.model_construct(from_id=from_id, to_id=to_id, **data)
-    check_tie_change(store, user, probe)
     try:
-        store.link(form.rel, from_id, to_id, actor=user.username, **data)
+        service.create_tie(form.rel, {"from_id": from_id, "to_id": to_id, **data})
     except NotFound:
         return {"other_id": _("Diesen Eintrag gibt es nicht (mehr).")}
     except InvalidRelationship:
@@ -269,21 +249,17 @@ def add_tie(
 
 
 def change_tie(
-    store: GraphStore,
-    user: User,
+    service: Entities,
     node_id: str,
     tie_id: str,
     raw: Mapping[str, str],
     _: Callable[[str], str],
 ) -> str:
     """End (set ``until``) or delete a tie of this entry; returns an error ('' when done)."""
-    tie = store.get_tie(tie_id)
-    if node_id not in (tie.from_id, tie.to_id):
-        raise NotFound(f"tie {tie_id} of {node_id}")
-    check_tie_change(store, user, tie)
+    tie = service.tie_of(node_id, tie_id)
     action = str(raw.get("action", ""))
     if action == "delete":
-        store.unlink(tie_id, actor=user.username)
+        service.delete_tie(tie_id)
         return ""
     if action != "end":
         return _("Ungültige Angaben.")
@@ -295,7 +271,7 @@ def change_tie(
     if tie.since and until < tie.since:
         return _("Das Ende darf nicht vor dem Beginn liegen.")
     try:
-        store.update_tie(tie_id, {"until": until}, actor=user.username)
+        service.update_tie(tie_id, {"until": until})
     except (InvalidValue, ValidationError) as e:
         return _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": str(e)}
     return ""

@@ -1,37 +1,31 @@
-"""``/import``, ``/export`` and ``/sicherung``: the UI over :mod:`api.transfer`.
+"""``/import``, ``/export`` and ``/sicherung``: the pages over :mod:`api.services.transfer`.
 
 - ``/import`` (admin, editor): upload a file, see the dry run (the column mapping as a
   form, and the outcome of every row), correct the mapping and see the dry run again as
   often as needed, then confirm to run it for real with the mapping last shown. Between the
-  steps the file waits in a temp file named by a random token; the token is bound to the
-  session (the file's metadata holds the session's token hash, the dry run's sheets and
-  the mapping it used) and the file is deleted when it is imported or discarded.
-- ``/export`` (every role): downloads through the API's own export and report functions,
-  with the same rules (a viewer's export holds no personal contact data).
+  steps the file waits under the data folder (:mod:`api.services.transfer.uploads`), bound
+  to the session, and is deleted when it is imported or discarded.
+- ``/export`` (every role): downloads through the same service as the API's export and
+  report, with the same rules (a viewer's export holds no personal contact data).
 - ``/sicherung`` (admin): backup download and restore upload (a non-empty store is
   refused unless "ersetzen" is ticked).
 """
 
 from __future__ import annotations
 
-import io
-import json
-import os
-import re
-import secrets
-import tempfile
-import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.routes import transfer as api_transfer
+from api.i18n import N_
 from api.security import Role, User
-from api.transfer import backup, importer
-from api.transfer.reader import MAX_BYTES, InvalidFile, check_size
+from api.services import transfer
+from api.services.layouts import layouts
+from api.services.transfer import ImportFlow, ImportStep, Owner, Uploads
+from api.transfer.importer import ImportReport
 from api.web import import_mapping
 from api.web.render import (
     WebRoute,
@@ -42,18 +36,13 @@ from api.web.render import (
     require_roles,
 )
 from api.web.session import check_csrf
-from graph_schema.errors import AlreadyExists, InvalidValue, NetzwerkatlasError
+from graph_schema.errors import AlreadyExists, NetzwerkatlasError
 
-__all__ = ["UPLOAD_DIR", "router"]
+__all__ = ["router"]
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
 
-#: where uploaded files wait between preview and confirmation
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "netzwerkatlas-import"
-#: an upload not confirmed within this time is deleted
-UPLOAD_TTL_S = 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,80}$")
 EXPORT_FORMATS = ("xlsx", "csv", "graphml", "gexf", "json")
 
 
@@ -73,103 +62,60 @@ Editor = Annotated[User, Depends(_editor)]
 Admin = Annotated[User, Depends(_admin)]
 
 
-# --------------------------------------------------------------------------- uploads
-
-
-def _purge_old() -> None:
-    if not UPLOAD_DIR.exists():
-        return
-    limit = time.time() - UPLOAD_TTL_S
-    for path in UPLOAD_DIR.iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            pass
-
-
-def _keep_upload(user: User, data: bytes, filename: str) -> str:
-    """Store the uploaded file for the mapping and the confirmation; returns its token."""
-    _purge_old()
-    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    (UPLOAD_DIR / f"{token}.bin").write_bytes(data)
-    meta = {"session": user.token_hash, "user": user.username, "filename": filename}
-    (UPLOAD_DIR / f"{token}.json").write_text(json.dumps(meta))
-    return token
-
-
-def _paths(token: str) -> tuple[Path, Path]:
-    return UPLOAD_DIR / f"{token}.bin", UPLOAD_DIR / f"{token}.json"
-
-
-def _meta(user: User, token: str) -> dict[str, Any] | None:
-    """The metadata of ``token`` if it belongs to this session."""
-    if not _TOKEN.match(token):
-        return None
-    try:
-        meta = json.loads(_paths(token)[1].read_text())
-    except (OSError, ValueError):
-        return None
-    if meta.get("session") != user.token_hash or meta.get("user") != user.username:
-        return None
-    return meta  # type: ignore[no-any-return]
-
-
-def _peek_upload(user: User, token: str) -> tuple[bytes, dict[str, Any]] | None:
-    """The file of ``token`` and its metadata if it belongs to this session; kept."""
-    meta = _meta(user, token)
-    if meta is None:
-        return None
-    try:
-        data = _paths(token)[0].read_bytes()
-    except OSError:
-        return None
-    return data, meta
-
-
-def _remember(token: str, meta: dict[str, Any], report: importer.ImportReport) -> None:
-    """Keep the dry run's sheets and mapping with the file (and restart its time limit)."""
-    meta = {**meta, "sheets": [s.as_dict() for s in report.sheets], "mapping": report.mapping}
-    data_path, meta_path = _paths(token)
-    meta_path.write_text(json.dumps(meta))
-    try:
-        os.utime(data_path)
-    except OSError:
-        pass
-
-
-def _take_upload(user: User, token: str) -> tuple[bytes, str] | None:
-    """The file of ``token`` if it belongs to this session; deleted either way once read."""
-    kept = _peek_upload(user, token)
-    if kept is None:
-        return None
-    _drop_upload(user, token)
-    return kept[0], str(kept[1].get("filename") or "upload")
-
-
-def _drop_upload(user: User, token: str) -> None:
-    if _meta(user, token) is None:
-        return
-    for path in _paths(token):
-        path.unlink(missing_ok=True)
-
-
 async def _file_of(form: Any, name: str = "file") -> tuple[bytes, str] | None:
     upload = form.get(name)
     if upload is None or isinstance(upload, str) or not getattr(upload, "filename", ""):
         return None
-    data = await upload.read(MAX_BYTES + 1)
+    data = await upload.read(transfer.MAX_BYTES + 1)
     return data, str(upload.filename)
 
 
+def _send(download: transfer.Download) -> Response:
+    return Response(download.content, media_type=download.media_type, headers=download.headers)
+
+
 # --------------------------------------------------------------------------- import
+
+_GONE = N_(
+    "Die hochgeladene Datei ist nicht mehr da (schon verwendet oder abgelaufen). Bitte laden "
+    "Sie sie noch einmal hoch."
+)
+_UNREADABLE = N_("Die Datei konnte nicht gelesen werden.")
+#: per outcome of a step: the message, the notice (both to translate) and the status
+_SAY: dict[str, tuple[str | None, str | None, int]] = {
+    "preview": (None, None, 200),
+    "unrecognised": (
+        N_(
+            "Keines der Blätter wurde erkannt. Bitte wählen Sie unten, was jedes Blatt "
+            "enthält, und berechnen Sie die Vorschau neu."
+        ),
+        None,
+        200,
+    ),
+    "refused": (None, None, 422),  # the error is the message
+    "unreadable": (_UNREADABLE, None, 422),
+    "gone": (_GONE, None, 422),
+    "discarded": (N_("Der Import wurde verworfen."), None, 200),
+    "shown": (None, None, 422),  # the form's own message
+    "bad_mapping": (N_("Mit dieser Zuordnung kann die Datei nicht gelesen werden."), None, 422),
+    "remapped": (None, N_("Die Vorschau wurde mit Ihrer Zuordnung neu berechnet."), 200),
+    "changed": (
+        None,
+        N_(
+            "Sie haben die Zuordnung geändert: hier ist die Vorschau mit der neuen "
+            "Zuordnung. Geschrieben wurde noch nichts; bitte prüfen und dann bestätigen."
+        ),
+        200,
+    ),
+    "imported": (None, None, 200),
+    "rejected": (N_("Nichts wurde importiert: die Datei hat abgelehnte Zeilen."), None, 422),
+}
 
 
 def _import_page(
     request: Request,
     *,
-    report: importer.ImportReport | None = None,
+    report: ImportReport | None = None,
     token: str = "",
     message: str = "",
     detail: str = "",
@@ -198,10 +144,75 @@ def _import_page(
             "notice": notice,
             "sheet_forms": sheet_forms,
             "entities": entities,
-            "max_mb": MAX_BYTES // 2**20,
+            "max_mb": transfer.MAX_BYTES // 2**20,
         },
         status=status,
     )
+
+
+def _show(
+    request: Request,
+    step: ImportStep,
+    _: Callable[[str], str],
+    *,
+    message: str = "",
+    choices: dict[str, str] | None = None,
+) -> Response:
+    """The import page after ``step``, with what it says about the outcome."""
+    said, notice, status = _SAY[step.outcome]
+    error = error_message(step.error, _) if step.error is not None else ""
+    if step.outcome == "refused":
+        message = error
+    return _import_page(
+        request,
+        report=step.report,
+        token=step.token,
+        message=_(said) if said else message,
+        detail=error if step.outcome != "refused" else "",
+        notice=_(notice) if notice else "",
+        choices=choices,
+        status=status,
+    )
+
+
+def _flow(request: Request, user: User) -> ImportFlow:
+    uploads = Uploads.in_data_dir(request.app.state.settings.data_dir)
+    return ImportFlow(request.app.state.store, uploads, Owner(user.token_hash, user.username))
+
+
+def _revise(request: Request, flow: ImportFlow, form: Any, _: Callable[[str], str]) -> Response:
+    """A changed mapping previewed, or the mapping last shown confirmed and imported."""
+    kept = flow.kept(str(form.get("token", ""))[:100])
+    if kept is None:
+        return _show(request, ImportStep("gone"), _)
+    try:
+        choices = import_mapping.read_choices(form, kept.sheets, _)
+    except import_mapping.MappingChoiceError as e:
+        return _show(request, flow.show_again(kept), _, message=e.message, choices=e.choices)
+    step = flow.revise(
+        kept,
+        import_mapping.mapping_of(choices, kept.sheets),
+        changed=choices != import_mapping.choices_of(kept.sheets),
+        confirm=str(form.get("action")) == "confirm",
+    )
+    return _show(request, step, _, choices=choices if step.outcome == "bad_mapping" else None)
+
+
+def _import_step(
+    request: Request, user: User, form: Any, upload: tuple[bytes, str] | None
+) -> Response:
+    _ = gettext_for(user.language)
+    flow = _flow(request, user)
+    action = str(form.get("action", "preview"))
+    if action == "cancel":
+        return _show(request, flow.discard(str(form.get("token", ""))[:100]), _)
+    if action in ("confirm", "remap"):
+        return _revise(request, flow, form, _)
+    if upload is None:
+        return _import_page(
+            request, message=_("Bitte wählen Sie eine Datei (XLSX oder CSV)."), status=422
+        )
+    return _show(request, flow.preview(*upload), _)
 
 
 @router.get("/import")
@@ -214,192 +225,8 @@ async def import_upload(request: Request) -> Response:
     form = await request.form()
     user = await run_in_threadpool(_editor, request)
     check_csrf(request, user, str(form.get("csrf_token", "")) or None)
-    _ = gettext_for(user.language)
-    action = str(form.get("action", "preview"))
-    token = str(form.get("token", ""))[:100]
-    store = request.app.state.store
-
-    if action == "cancel":
-        await run_in_threadpool(_drop_upload, user, token)
-        return _import_page(request, message=_("Der Import wurde verworfen."))
-
-    if action in ("confirm", "remap"):
-        kept = await run_in_threadpool(_peek_upload, user, token)
-        if kept is None:
-            return _import_page(
-                request,
-                message=_(
-                    "Die hochgeladene Datei ist nicht mehr da (schon verwendet oder "
-                    "abgelaufen). Bitte laden Sie sie noch einmal hoch."
-                ),
-                status=422,
-            )
-        data, meta = kept
-        filename = str(meta.get("filename") or "upload")
-        sheets = list(meta.get("sheets") or [])
-        shown = meta.get("mapping")
-
-        def dry(mapping: Any) -> importer.ImportReport:
-            return importer.import_file(
-                store,
-                data,
-                filename,
-                dry_run=True,
-                mapping=mapping,
-                actor=user.username,
-                empty_ok=True,
-            )
-
-        def again(choices: dict[str, str] | None, message: str, status: int) -> Response:
-            """The dry run last shown, with the form as the user left it and a message."""
-            try:
-                report = dry(shown)
-            except NetzwerkatlasError as e:
-                return _import_page(
-                    request,
-                    message=_("Die Datei konnte nicht gelesen werden."),
-                    detail=error_message(e, _),
-                    status=422,
-                )
-            return _import_page(
-                request,
-                report=report,
-                token=token,
-                message=message,
-                choices=choices,
-                status=status,
-            )
-
-        def run() -> Response:
-            try:
-                choices = import_mapping.form_choices(form, sheets, _)
-            except import_mapping.MappingChoiceError as e:
-                return again(None, e.message, 422)
-            try:
-                import_mapping.check_choices(
-                    choices,
-                    sheets,
-                    _,
-                    lambda spec, prop: import_mapping.field_label(spec, prop, _),
-                )
-            except import_mapping.MappingChoiceError as e:
-                return again(choices, e.message, 422)  # the form as the user left it
-            mapping = import_mapping.mapping_of(choices, sheets)
-            changed = choices != import_mapping.choices_of(sheets)
-            if action == "confirm" and not changed:
-                if _take_upload(user, token) is None:  # confirmed twice at the same moment
-                    return _import_page(
-                        request,
-                        message=_(
-                            "Die hochgeladene Datei ist nicht mehr da (schon verwendet oder "
-                            "abgelaufen). Bitte laden Sie sie noch einmal hoch."
-                        ),
-                        status=422,
-                    )
-                return _real_run(request, user, data, filename, shown, _)
-            try:
-                report = dry(mapping if changed else shown)
-            except InvalidValue as e:
-                return _import_page(
-                    request,
-                    report=dry(shown),
-                    token=token,
-                    message=_("Mit dieser Zuordnung kann die Datei nicht gelesen werden."),
-                    detail=error_message(e, _),
-                    choices=choices,
-                    status=422,
-                )
-            except NetzwerkatlasError as e:
-                return _import_page(
-                    request,
-                    message=_("Die Datei konnte nicht gelesen werden."),
-                    detail=error_message(e, _),
-                    status=422,
-                )
-            _remember(token, meta, report)
-            notice = (
-                _(
-                    "Sie haben die Zuordnung geändert: hier ist die Vorschau mit der neuen "
-                    "Zuordnung. Geschrieben wurde noch nichts; bitte prüfen und dann bestätigen."
-                )
-                if action == "confirm"
-                else _("Die Vorschau wurde mit Ihrer Zuordnung neu berechnet.")
-            )
-            return _import_page(request, report=report, token=token, notice=notice)
-
-        return await run_in_threadpool(run)
-
     upload = await _file_of(form)
-    if upload is None:
-        return _import_page(
-            request, message=_("Bitte wählen Sie eine Datei (XLSX oder CSV)."), status=422
-        )
-    data, filename = upload
-    try:
-        check_size(len(data))
-    except InvalidFile as e:
-        return _import_page(request, message=error_message(e, _), status=422)
-
-    def preview() -> Response:
-        try:
-            report = importer.import_file(
-                store, data, filename, dry_run=True, actor=user.username, empty_ok=True
-            )
-        except NetzwerkatlasError as e:
-            return _import_page(
-                request,
-                message=_("Die Datei konnte nicht gelesen werden."),
-                detail=error_message(e, _),
-                status=422,
-            )
-        kept_token = _keep_upload(user, data, filename)
-        meta = _meta(user, kept_token)
-        assert meta is not None
-        _remember(kept_token, meta, report)
-        message = ""
-        if not any(s.entity for s in report.sheets):
-            message = _(
-                "Keines der Blätter wurde erkannt. Bitte wählen Sie unten, was jedes Blatt "
-                "enthält, und berechnen Sie die Vorschau neu."
-            )
-        return _import_page(request, report=report, token=kept_token, message=message)
-
-    return await run_in_threadpool(preview)
-
-
-def _real_run(
-    request: Request,
-    user: User,
-    data: bytes,
-    filename: str,
-    mapping: Any,
-    _: Any,
-) -> Response:
-    """The import for real, with the mapping of the dry run the user confirmed."""
-    try:
-        report = importer.import_file(
-            request.app.state.store,
-            data,
-            filename,
-            dry_run=False,
-            mapping=mapping,
-            actor=user.username,
-        )
-    except NetzwerkatlasError as e:
-        return _import_page(
-            request,
-            message=_("Die Datei konnte nicht gelesen werden."),
-            detail=error_message(e, _),
-            status=422,
-        )
-    if report.rejected:
-        return _import_page(
-            request,
-            report=report,
-            message=_("Nichts wurde importiert: die Datei hat abgelehnte Zeilen."),
-            status=422,
-        )
-    return _import_page(request, report=report)
+    return await run_in_threadpool(_import_step, request, user, form, upload)
 
 
 # --------------------------------------------------------------------------- export
@@ -416,7 +243,7 @@ def export_file(
     user: PageUser,
     format: Annotated[str, Query(pattern="^(xlsx|csv|graphml|gexf|json)$")] = "xlsx",  # noqa: A002
 ) -> Response:
-    return api_transfer.export_network(request, user, format=format)
+    return _send(transfer.export_network(request.app.state.store, format, user=user))
 
 
 @router.get("/export/bericht")
@@ -425,7 +252,8 @@ def export_report(
     user: PageUser,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "html",  # noqa: A002
 ) -> Response:
-    return api_transfer.download_report(request, format=format)
+    store = request.app.state.store
+    return _send(transfer.network_report_file(store, format, layouts=layouts(request)))
 
 
 # --------------------------------------------------------------------------- backup
@@ -449,7 +277,34 @@ def backup_page(request: Request, user: Admin) -> Response:
 
 @router.get("/sicherung/datei")
 def backup_file(request: Request, user: Admin) -> Response:
-    return api_transfer.download_backup(request)
+    return _send(transfer.backup_download(request.app.state.store))
+
+
+def _restore(request: Request, data: bytes, replace: bool, _: Callable[[str], str]) -> Response:
+    try:
+        counts = transfer.restore_upload(request.app.state.store, data, replace=replace)
+    except AlreadyExists:
+        return _backup_page(
+            request,
+            message=_(
+                "Die Datenbank ist nicht leer. Kreuzen Sie „ersetzen“ an, um alles zu "
+                "löschen und durch die Sicherung zu ersetzen."
+            ),
+            status=409,
+        )
+    except NetzwerkatlasError as e:
+        return _backup_page(
+            request,
+            message=_("Die Sicherung konnte nicht eingespielt werden."),
+            detail=e.message,
+            status=422,
+        )
+    total = sum(v for v in counts.values() if isinstance(v, int))
+    return _backup_page(
+        request,
+        ok=_("Die Sicherung wurde eingespielt (%(n)s Einträge). Bitte neu anmelden.")
+        % {"n": total},
+    )
 
 
 @router.post("/sicherung")
@@ -458,40 +313,10 @@ async def restore_upload(request: Request) -> Response:
     user = await run_in_threadpool(_admin, request)
     check_csrf(request, user, str(form.get("csrf_token", "")) or None)
     _ = gettext_for(user.language)
-    replace = str(form.get("replace", "")) in ("1", "on", "true")
     upload = await _file_of(form)
     if upload is None:
         return _backup_page(
             request, message=_("Bitte wählen Sie eine Sicherungsdatei."), status=422
         )
-    data, _filename = upload
-
-    def run() -> Response:
-        store = request.app.state.store
-        try:
-            parsed = backup.read_backup(io.BytesIO(data))
-            counts = backup.restore(store, parsed, replace=replace)
-        except AlreadyExists:
-            return _backup_page(
-                request,
-                message=_(
-                    "Die Datenbank ist nicht leer. Kreuzen Sie „ersetzen“ an, um alles zu "
-                    "löschen und durch die Sicherung zu ersetzen."
-                ),
-                status=409,
-            )
-        except NetzwerkatlasError as e:
-            return _backup_page(
-                request,
-                message=_("Die Sicherung konnte nicht eingespielt werden."),
-                detail=e.message,
-                status=422,
-            )
-        total = sum(v for v in counts.values() if isinstance(v, int))
-        return _backup_page(
-            request,
-            ok=_("Die Sicherung wurde eingespielt (%(n)s Einträge). Bitte neu anmelden.")
-            % {"n": total},
-        )
-
-    return await run_in_threadpool(run)
+    replace = str(form.get("replace", "")) in ("1", "on", "true")
+    return await run_in_threadpool(_restore, request, upload[0], replace, _)

@@ -1,185 +1,207 @@
-"""Schema statements per backend, generated from the model, and the numbered migrations.
+"""The database schema as numbered, frozen migrations, one list of statements per backend.
 
-LadybugDB needs typed node and relationship tables (the node's ``id`` is the primary key);
-Neo4j gets uniqueness constraints on every ``id`` and indexes on the filtered properties.
-Each migration is recorded as a ``SchemaMigration`` node, so ``init`` applies only what is
-missing and may run any number of times.
+Each migration states the literal DDL it ran when it was released and never reads today's
+model: a database written by an earlier release is upgraded by applying the migrations it
+lacks, in order, and ends with the same schema as a new one. LadybugDB needs typed node and
+relationship tables (the node's ``id`` is the primary key); Neo4j gets uniqueness
+constraints on every ``id`` and indexes on the filtered properties. Each applied migration
+is recorded as a ``SchemaMigration`` node, so ``init`` applies only what is missing and may
+run any number of times.
+
+Changing the model (a property, a label, a tie type) therefore means adding a migration at
+the end of :data:`MIGRATIONS`: on LadybugDB e.g. ``ALTER TABLE Area ADD IF NOT EXISTS note
+STRING``, or ``CREATE NODE TABLE`` / ``CREATE REL TABLE`` for a new label or tie type; on
+Neo4j the uniqueness constraint on a new label's ``id`` (and an index where lists filter).
+Never edit a released migration. ``tests/graph_schema/test_migrations.py`` compares what a
+fresh ``init`` creates with what the model needs (:mod:`graph_schema.store.schema`) and
+fails until the migration is there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph_schema.model import NODE_MODELS, REL_SPECS, PropKind, property_kinds
-
-__all__ = ["MIGRATIONS", "Migration", "ladybug_schema", "neo4j_schema", "schema_version"]
-
-_LADYBUG_TYPES = {
-    PropKind.STRING: "STRING",
-    PropKind.INT: "INT64",
-    PropKind.DATE: "DATE",
-    PropKind.STRING_LIST: "STRING[]",
-}
-
-# Properties filtered or sorted on often enough to deserve a Neo4j index.
-_NEO4J_INDEXED = ("name", "kind", "title", "programme")
+__all__ = [
+    "ACCOUNT_TABLE",
+    "AUDIT_TABLE",
+    "MIGRATIONS",
+    "MIGRATION_TABLE",
+    "SETTING_TABLE",
+    "TOKEN_TABLE",
+    "Migration",
+    "migration_table_ddl",
+    "schema_version",
+]
 
 MIGRATION_TABLE = "SchemaMigration"
-
-
-def migration_table_ddl(backend: str) -> list[str]:
-    if backend == "ladybug":
-        return [
-            f"CREATE NODE TABLE IF NOT EXISTS {MIGRATION_TABLE}"
-            "(version INT64 PRIMARY KEY, name STRING, applied_at STRING)"
-        ]
-    return [
-        f"CREATE CONSTRAINT schema_migration_version IF NOT EXISTS "
-        f"FOR (m:{MIGRATION_TABLE}) REQUIRE m.version IS UNIQUE"
-    ]
-
-
-def ladybug_schema() -> list[str]:
-    """Node and relationship tables for every label and type of the model."""
-    statements = []
-    for label, model in NODE_MODELS.items():
-        columns = ", ".join(
-            f"{name} {_LADYBUG_TYPES[kind]}" + (" PRIMARY KEY" if name == "id" else "")
-            for name, kind in property_kinds(model).items()
-        )
-        statements.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({columns})")
-    for rel_type, spec in REL_SPECS.items():
-        ends = ", ".join(f"FROM {a} TO {b}" for a, b in spec.endpoints)
-        columns = ", ".join(
-            f"{name} {_LADYBUG_TYPES[kind]}" for name, kind in property_kinds(spec.model).items()
-        )
-        statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel_type}({ends}, {columns})")
-    return statements
-
-
-def neo4j_schema() -> list[str]:
-    """Uniqueness constraints on every ``id`` and indexes on filtered properties."""
-    statements = []
-    for label, model in NODE_MODELS.items():
-        statements.append(
-            f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
-            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-        )
-        for prop in property_kinds(model):
-            if prop in _NEO4J_INDEXED:
-                statements.append(
-                    f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS "
-                    f"FOR (n:{label}) ON (n.{prop})"
-                )
-    for rel_type in REL_SPECS:
-        statements.append(
-            f"CREATE CONSTRAINT {rel_type.lower()}_id IF NOT EXISTS "
-            f"FOR ()-[r:{rel_type}]-() REQUIRE r.id IS UNIQUE"
-        )
-    return statements
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    statements: Callable[[str], list[str]]
-
-
-def _initial(backend: str) -> list[str]:
-    return ladybug_schema() if backend == "ladybug" else neo4j_schema()
-
-
 SETTING_TABLE = "StoreSetting"
-
-
-def _settings_table(backend: str) -> list[str]:
-    """A key-value table for facts about the store itself (e.g. demo region loaded)."""
-    if backend == "ladybug":
-        return [
-            f"CREATE NODE TABLE IF NOT EXISTS {SETTING_TABLE}(key STRING PRIMARY KEY, value STRING)"
-        ]
-    return [
-        f"CREATE CONSTRAINT store_setting_key IF NOT EXISTS "
-        f"FOR (s:{SETTING_TABLE}) REQUIRE s.key IS UNIQUE"
-    ]
-
-
 ACCOUNT_TABLE = "Account"
 TOKEN_TABLE = "AccessToken"
 AUDIT_TABLE = "AuditEntry"
 
-#: the app's own tables beside the graph model: (table, key, columns)
-_INTERNAL_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        ACCOUNT_TABLE,
-        "username",
-        (
-            ("username", "STRING"),
-            ("password_hash", "STRING"),
-            ("role", "STRING"),
-            ("organisation_id", "STRING"),
-            ("language", "STRING"),
-            ("created_at", "STRING"),
-            ("password_changed_at", "STRING"),
-        ),
+
+def migration_table_ddl(backend: str) -> list[str]:
+    """The table that records the applied migrations (created before any migration)."""
+    if backend == "ladybug":
+        return [
+            "CREATE NODE TABLE IF NOT EXISTS SchemaMigration"
+            "(version INT64 PRIMARY KEY, name STRING, applied_at STRING)"
+        ]
+    return [
+        "CREATE CONSTRAINT schema_migration_version IF NOT EXISTS "
+        "FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE"
+    ]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One released schema change: its number, what it does, its statements per backend."""
+
+    version: int
+    name: str
+    ladybug: tuple[str, ...]
+    neo4j: tuple[str, ...]
+
+    def statements(self, backend: str) -> list[str]:
+        """The statements for ``backend`` ("ladybug" or "neo4j")."""
+        if backend == "ladybug":
+            return list(self.ladybug)
+        if backend == "neo4j":
+            return list(self.neo4j)
+        raise ValueError(f"no backend {backend!r}: use 'ladybug' or 'neo4j'")
+
+
+# Frozen: the graph model as it was released with the first store (commit a0e5911).
+_INITIAL_GRAPH_MODEL = Migration(
+    1,
+    "initial graph model",
+    ladybug=(
+        "CREATE NODE TABLE IF NOT EXISTS Organisation(id STRING PRIMARY KEY, name STRING, "
+        "short_name STRING, kind STRING, description STRING, website STRING, email STRING, "
+        "phone STRING, address STRING, languages STRING[], tags STRING[], founded DATE)",
+        "CREATE NODE TABLE IF NOT EXISTS Person(id STRING PRIMARY KEY, name STRING, "
+        "function STRING, email STRING, phone STRING, consent_given_on DATE)",
+        "CREATE NODE TABLE IF NOT EXISTS Body(id STRING PRIMARY KEY, name STRING, kind STRING, "
+        "description STRING)",
+        "CREATE NODE TABLE IF NOT EXISTS Offer(id STRING PRIMARY KEY, title STRING, "
+        "description STRING, languages STRING[], starts_on DATE, ends_on DATE, "
+        "programme STRING, cost STRING)",
+        "CREATE NODE TABLE IF NOT EXISTS Area(id STRING PRIMARY KEY, name STRING, kind STRING, "
+        "population INT64)",
+        "CREATE NODE TABLE IF NOT EXISTS Field(id STRING PRIMARY KEY, name_de STRING, "
+        "name_en STRING)",
+        "CREATE NODE TABLE IF NOT EXISTS TargetGroup(id STRING PRIMARY KEY, name_de STRING, "
+        "name_en STRING)",
+        "CREATE NODE TABLE IF NOT EXISTS Event(id STRING PRIMARY KEY, title STRING, held_on DATE)",
+        "CREATE REL TABLE IF NOT EXISTS COOPERATES_WITH(FROM Organisation TO Organisation, "
+        "id STRING, since DATE, until DATE, kind STRING, intensity INT64, note STRING, "
+        "source STRING)",
+        "CREATE REL TABLE IF NOT EXISTS BELONGS_TO(FROM Organisation TO Organisation, "
+        "id STRING, since DATE, until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS MEMBER_OF(FROM Organisation TO Body, FROM Person TO Body, "
+        "id STRING, since DATE, until DATE, role STRING, seat STRING)",
+        "CREATE REL TABLE IF NOT EXISTS REPRESENTS(FROM Person TO Organisation, id STRING, "
+        "since DATE, until DATE, function STRING)",
+        "CREATE REL TABLE IF NOT EXISTS PROVIDES(FROM Organisation TO Offer, id STRING, "
+        "since DATE, until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS ADDRESSES(FROM Offer TO Field, id STRING, since DATE, "
+        "until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS SERVES(FROM Offer TO TargetGroup, id STRING, since DATE, "
+        "until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS AVAILABLE_IN(FROM Offer TO Area, id STRING, since DATE, "
+        "until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS ACTIVE_IN(FROM Organisation TO Area, id STRING, "
+        "since DATE, until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS WORKS_ON(FROM Organisation TO Field, id STRING, "
+        "since DATE, until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS PART_OF(FROM Area TO Area, id STRING, since DATE, "
+        "until DATE)",
+        "CREATE REL TABLE IF NOT EXISTS ATTENDED(FROM Organisation TO Event, FROM Person TO Event, "
+        "id STRING, since DATE, until DATE)",
     ),
-    (
-        TOKEN_TABLE,
-        "token_hash",
-        (
-            ("token_hash", "STRING"),
-            ("username", "STRING"),
-            ("kind", "STRING"),
-            ("expires_at", "INT64"),
-            ("created_at", "STRING"),
-        ),
-    ),
-    (
-        AUDIT_TABLE,
-        "id",
-        (
-            ("id", "STRING"),
-            ("seq", "INT64"),
-            ("at", "STRING"),
-            ("username", "STRING"),
-            ("action", "STRING"),
-            ("entity_type", "STRING"),
-            ("entity_id", "STRING"),
-            ("before", "STRING"),
-            ("after", "STRING"),
-        ),
+    neo4j=(
+        "CREATE CONSTRAINT organisation_id IF NOT EXISTS "
+        "FOR (n:Organisation) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX organisation_name IF NOT EXISTS FOR (n:Organisation) ON (n.name)",
+        "CREATE INDEX organisation_kind IF NOT EXISTS FOR (n:Organisation) ON (n.kind)",
+        "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",
+        "CREATE CONSTRAINT body_id IF NOT EXISTS FOR (n:Body) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX body_name IF NOT EXISTS FOR (n:Body) ON (n.name)",
+        "CREATE INDEX body_kind IF NOT EXISTS FOR (n:Body) ON (n.kind)",
+        "CREATE CONSTRAINT offer_id IF NOT EXISTS FOR (n:Offer) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX offer_title IF NOT EXISTS FOR (n:Offer) ON (n.title)",
+        "CREATE INDEX offer_programme IF NOT EXISTS FOR (n:Offer) ON (n.programme)",
+        "CREATE CONSTRAINT area_id IF NOT EXISTS FOR (n:Area) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX area_name IF NOT EXISTS FOR (n:Area) ON (n.name)",
+        "CREATE INDEX area_kind IF NOT EXISTS FOR (n:Area) ON (n.kind)",
+        "CREATE CONSTRAINT field_id IF NOT EXISTS FOR (n:Field) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT targetgroup_id IF NOT EXISTS FOR (n:TargetGroup) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (n:Event) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX event_title IF NOT EXISTS FOR (n:Event) ON (n.title)",
+        "CREATE CONSTRAINT cooperates_with_id IF NOT EXISTS "
+        "FOR ()-[r:COOPERATES_WITH]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT belongs_to_id IF NOT EXISTS "
+        "FOR ()-[r:BELONGS_TO]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT member_of_id IF NOT EXISTS "
+        "FOR ()-[r:MEMBER_OF]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT represents_id IF NOT EXISTS "
+        "FOR ()-[r:REPRESENTS]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT provides_id IF NOT EXISTS FOR ()-[r:PROVIDES]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT addresses_id IF NOT EXISTS "
+        "FOR ()-[r:ADDRESSES]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT serves_id IF NOT EXISTS FOR ()-[r:SERVES]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT available_in_id IF NOT EXISTS "
+        "FOR ()-[r:AVAILABLE_IN]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT active_in_id IF NOT EXISTS "
+        "FOR ()-[r:ACTIVE_IN]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT works_on_id IF NOT EXISTS FOR ()-[r:WORKS_ON]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT part_of_id IF NOT EXISTS FOR ()-[r:PART_OF]-() REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT attended_id IF NOT EXISTS FOR ()-[r:ATTENDED]-() REQUIRE r.id IS UNIQUE",
     ),
 )
 
+# Frozen: a key-value table for facts about the store itself (commit fa6ec21).
+_STORE_SETTINGS = Migration(
+    2,
+    "store settings",
+    ladybug=("CREATE NODE TABLE IF NOT EXISTS StoreSetting(key STRING PRIMARY KEY, value STRING)",),
+    neo4j=(
+        "CREATE CONSTRAINT store_setting_key IF NOT EXISTS "
+        "FOR (s:StoreSetting) REQUIRE s.key IS UNIQUE",
+    ),
+)
 
-def _accounts_and_audit(backend: str) -> list[str]:
-    """Accounts, access tokens (hashes only) and the audit history."""
-    statements = []
-    for table, key, columns in _INTERNAL_TABLES:
-        if backend == "ladybug":
-            cols = ", ".join(
-                f"{name} {kind}" + (" PRIMARY KEY" if name == key else "") for name, kind in columns
-            )
-            statements.append(f"CREATE NODE TABLE IF NOT EXISTS {table}({cols})")
-        else:
-            statements.append(
-                f"CREATE CONSTRAINT {table.lower()}_{key} IF NOT EXISTS "
-                f"FOR (n:{table}) REQUIRE n.{key} IS UNIQUE"
-            )
-    if backend == "neo4j":
-        statements += [
-            f"CREATE INDEX auditentry_entity IF NOT EXISTS FOR (n:{AUDIT_TABLE}) ON (n.entity_id)",
-            f"CREATE INDEX auditentry_seq IF NOT EXISTS FOR (n:{AUDIT_TABLE}) ON (n.seq)",
-        ]
-    return statements
+# Frozen: accounts, access tokens (hashes only) and the audit history (commit 58c24d2).
+_ACCOUNTS_AND_AUDIT = Migration(
+    3,
+    "accounts, tokens and audit history",
+    ladybug=(
+        "CREATE NODE TABLE IF NOT EXISTS Account(username STRING PRIMARY KEY, "
+        "password_hash STRING, role STRING, organisation_id STRING, language STRING, "
+        "created_at STRING, password_changed_at STRING)",
+        "CREATE NODE TABLE IF NOT EXISTS AccessToken(token_hash STRING PRIMARY KEY, "
+        "username STRING, kind STRING, expires_at INT64, created_at STRING)",
+        "CREATE NODE TABLE IF NOT EXISTS AuditEntry(id STRING PRIMARY KEY, seq INT64, at STRING, "
+        "username STRING, action STRING, entity_type STRING, entity_id STRING, before STRING, "
+        "after STRING)",
+    ),
+    neo4j=(
+        "CREATE CONSTRAINT account_username IF NOT EXISTS "
+        "FOR (n:Account) REQUIRE n.username IS UNIQUE",
+        "CREATE CONSTRAINT accesstoken_token_hash IF NOT EXISTS "
+        "FOR (n:AccessToken) REQUIRE n.token_hash IS UNIQUE",
+        "CREATE CONSTRAINT auditentry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX auditentry_entity IF NOT EXISTS FOR (n:AuditEntry) ON (n.entity_id)",
+        "CREATE INDEX auditentry_seq IF NOT EXISTS FOR (n:AuditEntry) ON (n.seq)",
+    ),
+)
 
-
+#: every released migration, in order; append only (see the module's docstring)
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial graph model", _initial),
-    Migration(2, "store settings", _settings_table),
-    Migration(3, "accounts, tokens and audit history", _accounts_and_audit),
+    _INITIAL_GRAPH_MODEL,
+    _STORE_SETTINGS,
+    _ACCOUNTS_AND_AUDIT,
 )
 
 

@@ -7,8 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -18,9 +17,11 @@ from graph_schema.errors import (
     InvalidRelationship,
     InvalidValue,
     NotFound,
+    SchemaMismatch,
 )
 from graph_schema.model import (
     NODE_MODELS,
+    NODE_VALIDITY,
     REL_SPECS,
     Node,
     NodeLabel,
@@ -31,6 +32,7 @@ from graph_schema.model import (
     new_id,
     property_kinds,
 )
+from graph_schema.snapshot import Page, Snapshot
 from graph_schema.store import queries as Q
 from graph_schema.store.backend import Backend, Runner, iter_batches, stream
 from graph_schema.store.ddl import (
@@ -38,10 +40,11 @@ from graph_schema.store.ddl import (
     MIGRATIONS,
     SETTING_TABLE,
     migration_table_ddl,
+    schema_version,
 )
 from graph_schema.store.records import AccountStore, AuditLog
 
-__all__ = ["GraphStore", "Page", "Snapshot"]
+__all__ = ["GraphStore", "share_fields"]
 
 BATCH_SIZE = 5000
 MAX_LIMIT = 10_000
@@ -58,41 +61,6 @@ _FIELD_TIE = {
     NodeLabel.OFFER: RelType.ADDRESSES,
 }
 _TARGET_GROUP_TIE = {NodeLabel.OFFER: RelType.SERVES}
-
-#: the dates that say whether a node existed on a day: (start, end) properties
-_NODE_VALIDITY: dict[NodeLabel, tuple[str | None, str | None]] = {
-    NodeLabel.ORGANISATION: ("founded", None),
-    NodeLabel.OFFER: ("starts_on", "ends_on"),
-    NodeLabel.EVENT: ("held_on", None),
-}
-
-
-N = TypeVar("N", bound=Node)
-
-
-@dataclass
-class Page(Generic[N]):  # noqa: UP046 - Python 3.11 has no PEP 695 syntax
-    """One page of a list: the items, how many match in all, and the window."""
-
-    items: list[N]
-    total: int
-    limit: int
-    offset: int
-
-
-@dataclass
-class Snapshot:
-    """The network as of a date: the nodes and ties valid then."""
-
-    as_of: dt.date
-    nodes: list[Node] = field(default_factory=list)
-    ties: list[Tie] = field(default_factory=list)
-
-    def nodes_with(self, label: NodeLabel) -> list[Node]:
-        return [n for n in self.nodes if n.label == label]
-
-    def ties_of(self, rel: RelType) -> list[Tie]:
-        return [t for t in self.ties if t.type == rel]
 
 
 def _explain(error: ValidationError, what: str) -> str:
@@ -186,8 +154,11 @@ class GraphStore:
     def init(self) -> list[int]:
         """Create the schema and apply every missing migration; returns the versions applied.
 
-        Idempotent: a second call applies nothing.
+        Idempotent: a second call applies nothing. A database written by an earlier release
+        is upgraded (its missing migrations applied in order); one written by a newer
+        release is refused with :class:`SchemaMismatch` before anything changes.
         """
+        self.check_schema()
         self.backend.apply_ddl(migration_table_ddl(self.backend.name))
         applied = set(self.applied_migrations())
         new = []
@@ -219,6 +190,30 @@ class GraphStore:
         except Exception:  # noqa: BLE001 - a missing table means "not initialised"
             return 0
         return max(versions, default=0)
+
+    def check_schema(self, *, require_current: bool = False) -> int:
+        """The database's schema version, refused when this code cannot work with it.
+
+        A version above the code's latest migration means a newer release wrote the
+        database: this one must neither read nor change it. With ``require_current`` (a store
+        opened read-only, which cannot apply migrations) an older version is refused too.
+
+        Raises:
+            SchemaMismatch: with a sentence that says what to do.
+        """
+        version, latest = self.schema_version(), schema_version()
+        if version > latest:
+            raise SchemaMismatch(
+                f"The database has schema version {version}, but this Netzwerkatlas knows "
+                f"versions up to {latest}: a newer release wrote it. Run that release (or a "
+                "newer one) again, or restore a backup made with this one."
+            )
+        if require_current and version < latest:
+            raise SchemaMismatch(
+                f"The database has schema version {version}, this Netzwerkatlas needs "
+                f"{latest}: run `netzwerkatlas init` (or start the server) once to upgrade it."
+            )
+        return version
 
     def get_setting(self, key: str) -> str | None:
         """A fact about the store itself, e.g. when the demo region was loaded."""
@@ -499,7 +494,7 @@ class GraphStore:
         params: dict[str, Any] = {}
         if as_of is not None:
             params["as_of"] = as_of
-            start, end = _NODE_VALIDITY.get(label, (None, None))
+            start, end = NODE_VALIDITY.get(label, (None, None))
             if start:
                 where.append(f"(n.{start} IS NULL OR n.{start} <= $as_of)")
             if end:

@@ -6,6 +6,7 @@ read-only. A second writer gets :class:`StoreBusy` with a sentence that says wha
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator, Mapping
@@ -16,11 +17,13 @@ from typing import Any
 import ladybug
 
 from graph_schema.errors import (
+    TOO_LARGE,
     AlreadyExists,
     InvalidValue,
     NetzwerkatlasError,
     StoreBusy,
     StoreUnavailable,
+    without_paths,
 )
 from graph_schema.store.backend import Row, Rows
 
@@ -28,6 +31,14 @@ __all__ = ["LadybugBackend"]
 
 _LOCK_HELD = re.compile(r"Could not set lock on file")
 _HOLDER = re.compile(r"held by PID (\d+)")
+# LadybugDB's messages start with the kind of error: "Conversion exception: ...".
+_KIND = re.compile(r"^(?:[A-Z][a-z]+ )+exception: ")
+#: what pybind11 says when a Python int does not fit a 64-bit column
+_INT_CAST = "Unable to cast Python instance of type <class 'int'>"
+#: what LadybugDB says to a ROLLBACK when it has already rolled the transaction back
+_NO_TRANSACTION = "No active transaction"
+
+log = logging.getLogger(__name__)
 
 
 def _convert(value: Any) -> Any:
@@ -40,21 +51,34 @@ def _convert(value: Any) -> Any:
     return value
 
 
-def _translate(error: RuntimeError, path: Path) -> NetzwerkatlasError:
+def _translate(error: RuntimeError) -> NetzwerkatlasError:
+    """The domain error for one of LadybugDB's (all are ``RuntimeError``), without paths."""
     text = str(error)
+    detail = without_paths(_KIND.sub("", text)).strip()
     if _LOCK_HELD.search(text):
         pid = _HOLDER.search(text)
         holder = f" (process {pid.group(1)})" if pid else ""
         return StoreBusy(
-            f"The database {path} is in use by another Netzwerkatlas process{holder}, "
+            f"The database is in use by another Netzwerkatlas process{holder}, "
             "usually the running server: make the change in the web UI or through the API, "
             "or stop the server and try again."
         )
     if "duplicated primary key" in text.lower():
-        return AlreadyExists(f"An entry with this id exists already: {text}")
-    if "Binder exception" in text or "Conversion exception" in text:
-        return InvalidValue(f"The database refused a value: {text}")
-    return StoreUnavailable(f"The embedded database {path} failed: {text}")
+        return AlreadyExists(f"An entry with this id exists already: {detail}")
+    if text.startswith("Overflow exception") or text.startswith(_INT_CAST):
+        return InvalidValue(TOO_LARGE)
+    if text.startswith("Conversion exception"):
+        return InvalidValue(f"The database cannot store a value: {detail} Correct that value.")
+    if "non-null constraint" in text:
+        return InvalidValue(f"A required value is missing: {detail}")
+    if text.startswith("Unable to cast Python instance"):
+        return InvalidValue(
+            "The database cannot store a value of this type: give text, a whole number, "
+            "a date (YYYY-MM-DD) or a list of texts."
+        )
+    if text.startswith("Binder exception"):
+        return InvalidValue(f"The database refused a value: {detail}")
+    return StoreUnavailable(f"The embedded database failed: {detail}")
 
 
 class LadybugBackend:
@@ -67,15 +91,15 @@ class LadybugBackend:
         self.read_only = read_only
         if read_only and not path.exists():
             raise StoreUnavailable(
-                f"There is no database at {path} yet: run `netzwerkatlas init` (or `make run`) "
-                "first, or set NETZWERKATLAS_DATA_DIR to the folder that holds it."
+                "There is no database in the data folder yet: run `netzwerkatlas init` (or "
+                "`make run`) first, or set NETZWERKATLAS_DATA_DIR to the folder that holds it."
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = ladybug.Database(str(path), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as e:
-            raise _translate(e, path) from e
+            raise _translate(e) from e
         # One connection, used by one thread at a time; the server's worker threads queue.
         self._lock = threading.RLock()
         self._in_tx = False
@@ -84,7 +108,7 @@ class LadybugBackend:
         try:
             result = self._conn.execute(query, dict(params or {}))
         except RuntimeError as e:
-            raise _translate(e, self.path) from e
+            raise _translate(e) from e
         if isinstance(result, list):  # several statements: keep the last one's rows
             result = result[-1]
         columns = result.get_column_names()
@@ -104,7 +128,7 @@ class LadybugBackend:
             try:
                 result = self._conn.execute(query, dict(params or {}))
             except RuntimeError as e:
-                raise _translate(e, self.path) from e
+                raise _translate(e) from e
             if isinstance(result, list):
                 result = result[-1]
             try:
@@ -124,12 +148,22 @@ class LadybugBackend:
             self._in_tx = True
             try:
                 yield self
+                self._in_tx = False
+                self._execute("COMMIT", None)
             except BaseException:
                 self._in_tx = False
-                self._execute("ROLLBACK", None)
+                self._rollback()
                 raise
-            self._in_tx = False
-            self._execute("COMMIT", None)
+
+    def _rollback(self) -> None:
+        """Roll back after an error, which stays the error raised: a failed rollback must
+        not replace it. LadybugDB has already rolled back a transaction whose statement
+        failed; its ROLLBACK then finds none, which is expected."""
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as e:
+            if _NO_TRANSACTION not in str(e):
+                log.warning("rollback failed: %s", without_paths(str(e)))
 
     def apply_ddl(self, statements: list[str]) -> None:
         with self._lock:

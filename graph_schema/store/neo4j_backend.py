@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,14 +15,19 @@ import neo4j.time
 from neo4j.graph import Node, Relationship
 
 from graph_schema.errors import (
+    TOO_LARGE,
     AlreadyExists,
     InvalidValue,
     NetzwerkatlasError,
+    StoreBusy,
     StoreUnavailable,
+    without_paths,
 )
 from graph_schema.store.backend import Rows
 
 __all__ = ["Neo4jBackend", "check_uri"]
+
+log = logging.getLogger(__name__)
 
 #: the schemes the driver speaks Bolt with (+s: TLS, +ssc: TLS with a self-signed certificate)
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -42,20 +48,39 @@ def _convert(value: Any) -> Any:
 
 
 def _translate(error: Exception, uri: str) -> NetzwerkatlasError:
+    """The domain error for a driver or server error (or a value the driver cannot send)."""
+    if isinstance(error, OverflowError):  # the driver packs whole numbers in 64 bits
+        return InvalidValue(TOO_LARGE)
+    if isinstance(error, TypeError):  # the driver has no Bolt type for the value
+        return InvalidValue(
+            "The database cannot store a value of this type: give text, a whole number, "
+            "a date (YYYY-MM-DD) or a list of texts."
+        )
     if isinstance(error, nx.ConstraintError):
         return AlreadyExists(f"An entry with this id exists already: {error.message}")
     if isinstance(error, nx.AuthError):
         return StoreUnavailable(
             f"Neo4j at {uri} refused the credentials: check NEO4J_USER and NEO4J_PASSWORD."
         )
-    if isinstance(error, nx.ServiceUnavailable):
+    if isinstance(error, nx.ServiceUnavailable | nx.SessionExpired):
         return StoreUnavailable(
             f"Neo4j at {uri} cannot be reached: start it (docker compose up neo4j) "
             "or correct NEO4J_URI."
         )
+    if isinstance(error, nx.TransientError):  # deadlock, lock timeout, memory pressure
+        return StoreBusy(f"Neo4j is busy: try again in a moment ({error.message}).")
     if isinstance(error, nx.ClientError):
+        code = error.code or ""
+        if code.endswith("ArithmeticError") and "overflow" in (error.message or "").lower():
+            return InvalidValue(TOO_LARGE)
+        if code.endswith(("ArithmeticError", "TypeError", "ArgumentError")):
+            return InvalidValue(f"Neo4j refused a value: {error.message}")
         return InvalidValue(f"Neo4j refused the statement: {error.message}")
-    return StoreUnavailable(f"Neo4j at {uri} failed: {error}")
+    return StoreUnavailable(f"Neo4j at {uri} failed: {without_paths(str(error))}")
+
+
+#: what the driver raises for a value it cannot send, besides its own errors
+_VALUE_ERRORS = (OverflowError, TypeError)
 
 
 def check_uri(uri: str) -> None:
@@ -97,7 +122,7 @@ class _Tx:
         try:
             result = self._tx.run(query, dict(params or {}))  # type: ignore[arg-type]
             return [{k: _convert(v) for k, v in record.items()} for record in result]
-        except (nx.Neo4jError, nx.DriverError) as e:
+        except (nx.Neo4jError, nx.DriverError, *_VALUE_ERRORS) as e:
             raise _translate(e, self._uri) from e
 
 
@@ -128,7 +153,7 @@ class Neo4jBackend:
                 dict(params or {}),
                 database_=self.database,
             )
-        except (nx.Neo4jError, nx.DriverError) as e:
+        except (nx.Neo4jError, nx.DriverError, *_VALUE_ERRORS) as e:
             raise _translate(e, self.uri) from e
         return [{k: _convert(v) for k, v in record.items()} for record in records]
 
@@ -138,18 +163,38 @@ class Neo4jBackend:
         if current is not None:
             yield current
             return
+        session = self._driver.session(database=self.database)
         try:
-            with self._driver.session(database=self.database) as session:
-                with session.begin_transaction() as tx:
-                    wrapped = _Tx(tx, self.uri)
-                    self._local.tx = wrapped
-                    try:
-                        yield wrapped
-                        tx.commit()
-                    finally:
-                        self._local.tx = None
-        except (nx.Neo4jError, nx.DriverError) as e:
-            raise _translate(e, self.uri) from e
+            try:
+                tx = session.begin_transaction()
+            except (nx.Neo4jError, nx.DriverError) as e:
+                raise _translate(e, self.uri) from e
+            self._local.tx = _Tx(tx, self.uri)
+            try:
+                yield self._local.tx
+            except BaseException:
+                self._rollback(tx)
+                raise
+            finally:
+                self._local.tx = None
+            try:
+                tx.commit()
+            except (nx.Neo4jError, nx.DriverError) as e:
+                raise _translate(e, self.uri) from e
+        finally:
+            self._quietly(session.close)
+
+    def _rollback(self, tx: neo4j.Transaction) -> None:
+        """Roll back after an error, which stays the error raised: a failed rollback (the
+        server may have ended the transaction itself) must not replace it."""
+        self._quietly(tx.rollback)
+
+    @staticmethod
+    def _quietly(step: Callable[[], None]) -> None:
+        try:
+            step()
+        except (nx.Neo4jError, nx.DriverError, OSError) as e:
+            log.warning("Neo4j: %s failed after an error: %s", step.__name__, e)
 
     def apply_ddl(self, statements: list[str]) -> None:
         for statement in statements:

@@ -128,7 +128,7 @@ def test_large_graphs_serve_estimates_while_the_exact_figures_run(
     demo_api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above the (lowered) limit: estimates first, exact figures from the background job."""
-    import api.analysis as analysis_module
+    import api.services.analysis as analysis_module
     from network import actors, figures
 
     monkeypatch.setattr(analysis_module, "BACKGROUND_LIMIT", 100)
@@ -185,3 +185,37 @@ def test_small_graphs_stay_synchronous_and_exact(demo_api: Api) -> None:
     assert get("summary").json()["estimated"] is False
     status = get("status").json()
     assert status["state"] == "done" and status["exact"] is True
+
+
+def test_api_cli_and_report_give_the_same_answers(demo_api: Api, demo_dir: Path) -> None:
+    """One analysis service behind every consumer: the gaps, figures and brokers of the API,
+    of ``netzwerkatlas analyse`` and of the report are the same."""
+    from api.transfer import report
+
+    get = lambda path, **p: demo_api.as_("viewer", "GET", f"/api/analysis/{path}", params=p)  # noqa: E731
+    api_gaps = get("gaps", limit=10).json()
+    api_summary = get("summary").json()
+    env = {"NETZWERKATLAS_DATA_DIR": str(demo_dir), "PATH": "/usr/bin:/bin"}
+    env["NETZWERKATLAS_TODAY"] = clock.today().isoformat()
+    js = subprocess.run(
+        [sys.executable, "-m", "api.cli", "analyse", "--format", "json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert js.returncode == 0, js.stderr
+    cli = json.loads(js.stdout)
+    assert cli["gaps"] == api_gaps
+    assert {k: v for k, v in cli["summary"].items() if k != "estimated"} == {
+        k: v for k, v in api_summary.items() if k != "estimated"
+    }
+    data = report.build_report(demo_api.client.app.state.analysis)  # type: ignore[attr-defined]
+    assert data.offer_gap_total == len(api_gaps["offer_gaps"])
+    assert data.peripheral_total == len(api_gaps["peripheral_actors"])
+    uncoordinated = [d for d in api_gaps["duplicate_offers"] if not d["coordinated"]]
+    assert data.duplicate_total == len(uncoordinated)
+    top = get("gaps", limit=report.TOP).json()["missing_cooperations"]
+    assert [m["reason"]["de"] for m in data.missing] == [m["reason"]["de"] for m in top]
+    assert [n["de"] for n in data.notes] == [n["de"] for n in api_gaps["notes"]]

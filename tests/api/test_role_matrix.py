@@ -105,6 +105,15 @@ EXPECTED = _expected()
 
 def _request(method: str, path: str, role: str | None) -> tuple[str, dict[str, Any]]:
     url = path.replace("{tie_id}", "rep-1").replace("{username}", "viewer")
+    url, kw = _resource_request(method, url)
+    body = _BODIES.get((method, path), _BODIES.get((None, path)))
+    if body is not None:
+        kw.update(body)
+    return url, kw
+
+
+def _resource_request(method: str, url: str) -> tuple[str, dict[str, Any]]:
+    """A node resource's address with the seeded id, and the body to create or change one."""
     kw: dict[str, Any] = {}
     for res, node_id in RESOURCE_IDS.items():
         if url.startswith(f"/api/{res}/") or url == f"/api/{res}":
@@ -113,31 +122,6 @@ def _request(method: str, path: str, role: str | None) -> tuple[str, dict[str, A
                 kw["json"] = CREATE[res]
             elif method == "PATCH":
                 kw["json"] = CHANGE[res]
-    if path == "/api/auth/token":
-        kw["data"] = {"username": "editor", "password": "correct horse battery"}
-    elif path == "/api/me":
-        kw["json"] = {"language": "en"}
-    elif path == "/api/me/password":
-        kw["json"] = {
-            "current_password": "correct horse battery",
-            "new_password": "another long one",
-        }
-    elif path == "/api/users" and method == "POST":
-        kw["json"] = {"username": "neu", "password": "a long password", "role": "viewer"}
-    elif path.startswith("/api/users/") and method == "PATCH":
-        kw["json"] = {"language": "en"}
-    elif path == "/api/ties" and method == "POST":
-        kw["json"] = {"type": "COOPERATES_WITH", "from_id": "org-other", "to_id": "org-third"}
-    elif path == "/api/analysis/change":
-        kw["params"] = {"from": "2020-01-01"}
-    elif path.startswith("/api/ties/") and method == "PATCH":
-        kw["json"] = {"until": "2030-01-01"}
-    elif path == "/api/import":
-        kw["files"] = {"file": ("organisationen.csv", b"Name;Art\nNeu e.V.;Verein\n")}
-    elif path == "/api/merge":
-        kw["json"] = {"keep": "org-other", "drop": "org-third"}
-    elif path == "/api/restore":  # a valid backup; the store is not empty, so 409
-        kw["files"] = {"file": ("backup.jsonl", _EMPTY_BACKUP)}
     return url, kw
 
 
@@ -162,6 +146,32 @@ def _empty_backup() -> bytes:
 
 
 _EMPTY_BACKUP = _empty_backup()
+
+#: what the other operations send, by (method, path); None: with any method
+_BODIES: dict[tuple[str | None, str], dict[str, Any]] = {
+    (None, "/api/auth/token"): {
+        "data": {"username": "editor", "password": "correct horse battery"}
+    },
+    (None, "/api/me"): {"json": {"language": "en"}},
+    (None, "/api/me/password"): {
+        "json": {"current_password": "correct horse battery", "new_password": "another long one"}
+    },
+    ("POST", "/api/users"): {
+        "json": {"username": "neu", "password": "a long password", "role": "viewer"}
+    },
+    ("PATCH", "/api/users/{username}"): {"json": {"language": "en"}},
+    ("POST", "/api/ties"): {
+        "json": {"type": "COOPERATES_WITH", "from_id": "org-other", "to_id": "org-third"}
+    },
+    (None, "/api/analysis/change"): {"params": {"from": "2020-01-01"}},
+    ("PATCH", "/api/ties/{tie_id}"): {"json": {"until": "2030-01-01"}},
+    (None, "/api/import"): {
+        "files": {"file": ("organisationen.csv", b"Name;Art\nNeu e.V.;Verein\n")}
+    },
+    (None, "/api/merge"): {"json": {"keep": "org-other", "drop": "org-third"}},
+    # a valid backup; the store is not empty, so 409
+    (None, "/api/restore"): {"files": {"file": ("backup.jsonl", _EMPTY_BACKUP)}},
+}
 
 
 def _operations() -> list[tuple[str, str]]:

@@ -203,7 +203,7 @@ def test_an_unexpected_error_is_a_500_answer_and_stays_in_the_app(
 ) -> None:
     """An error nobody foresaw answers 500 with the one error shape; it is not raised into
     the server, which would close the connection and fail the client's next request."""
-    from api.analysis import AnalysisService
+    from api.services.analysis import AnalysisService
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something nobody foresaw")

@@ -7,7 +7,7 @@ import datetime as dt
 import networkx as nx
 
 from graph_schema.model import Node, Tie
-from graph_schema.store.graph_store import Snapshot
+from graph_schema.snapshot import Snapshot
 
 DAY = dt.date(2025, 6, 1)
 

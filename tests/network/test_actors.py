@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from network._engine import IGraphView, betweenness_estimate, sample_indices
 from network.actors import (
     actor_metrics,
     betweenness,
@@ -20,6 +19,7 @@ from network.actors import (
     eigenvector,
     pagerank,
 )
+from network.engine import IGraphView, betweenness_estimate, sample_indices
 from tests.network.helpers import random_weighted_graph, with_kinds
 
 KEYS = [
@@ -335,20 +335,20 @@ def test_worker_process_split_adds_up_to_the_whole(
     estimate: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Part of the sources in a worker process, the rest here: the same values as alone."""
-    from network import _engine, _pool
-    from network._engine import BetweennessJob
+    from network import engine, pool
+    from network.engine import BetweennessJob
 
-    if _pool.workers() == 0:
-        monkeypatch.setenv(_pool.ENV, "1")
+    if pool.workers() == 0:
+        monkeypatch.setenv(pool.ENV, "1")
     g = random_weighted_graph(400, 1200, seed=13)
     view = IGraphView(g, ("distance",))
     sources = sample_indices(view.n, 60, 2) if estimate else None
-    monkeypatch.setattr(_engine, "PARALLEL_MIN_WORK", 1)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_WORK", 1)
     split = BetweennessJob(view, (None, "distance"), sources)
     assert split.future is not None and split.theirs and split.own
     assert set(split.theirs).isdisjoint(split.own)
     parts = split.result()
-    monkeypatch.setattr(_engine, "PARALLEL_MIN_WORK", 10**12)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_WORK", 10**12)
     alone = BetweennessJob(view, (None, "distance"), sources)
     assert alone.future is None
     whole = alone.result()
@@ -368,7 +368,7 @@ def test_worker_process_split_adds_up_to_the_whole(
 )
 def test_bridges_and_cores_equal_networkx(n: int, density: float, seed: int) -> None:
     """igraph finds them; NetworkX's bridges, components and core numbers are the reference."""
-    from network._engine import core_number
+    from network.engine import core_number
 
     g = random_weighted_graph(n, int(density * n * (n - 1) / 2), seed)
     found = bridges(g)
@@ -393,7 +393,7 @@ def test_actor_metrics_agree_with_igraph_and_networkx_on_1000_generated_nodes() 
     import igraph as ig
 
     from graph_schema.demo import generate_region
-    from graph_schema.store.graph_store import Snapshot
+    from graph_schema.snapshot import Snapshot
     from network.graphs import cooperation_graph
 
     day = dt.date(2026, 1, 15)
@@ -449,16 +449,16 @@ def test_a_failed_worker_share_is_computed_here(monkeypatch: pytest.MonkeyPatch)
     """A lost or failed worker process costs time, never the result."""
     from concurrent.futures import Future
 
-    from network import _engine, _pool
-    from network._engine import BetweennessJob
+    from network import engine, pool
+    from network.engine import BetweennessJob
 
     def failing(*args: object) -> Future[object]:
         future: Future[object] = Future()
-        future.set_exception(_pool.BrokenProcessPool("the worker died"))
+        future.set_exception(pool.BrokenProcessPool("the worker died"))
         return future
 
-    monkeypatch.setattr(_pool, "submit", failing)
-    monkeypatch.setattr(_engine, "PARALLEL_MIN_WORK", 1)
+    monkeypatch.setattr(pool, "submit", failing)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_WORK", 1)
     g = random_weighted_graph(120, 300, seed=4)
     view = IGraphView(g, ("distance",))
     job = BetweennessJob(view, (None, "distance"), None)

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
+from api.services.wording import worded
 from graph_schema import clock
 from graph_schema.demo import DemoRegion, generate_region
-from graph_schema.store.graph_store import Snapshot
+from graph_schema.snapshot import Snapshot
 from network._snapshot import exists_on
 from network.actors import actor_metrics, bridges
 from network.brokerage import brokerage
@@ -127,7 +128,7 @@ def test_whole_pipeline_runs_and_is_deterministic(demo: tuple[DemoRegion, Snapsh
     assert len(missing) == 20
     flags = [r["cross_kind"] for r in missing]
     assert flags == sorted(flags, reverse=True)
-    assert missing[0]["reason"]["de"].startswith("Beide arbeiten in ")
+    assert worded(missing[0]["reason"])["de"].startswith("Beide arbeiten in ")
     assert -1 <= ei_index(g, "areas")["ei"] <= 1
     assert mso_cooperation(g)["organisations"] > 0
     rep = council_representation(snap)

@@ -7,6 +7,8 @@ import datetime as dt
 import networkx as nx
 import pytest
 
+from api.services.wording import worded
+from graph_schema.errors import NotFound
 from graph_schema.model import (
     ActiveIn,
     Addresses,
@@ -236,17 +238,17 @@ def test_missing_cooperations_rank_cross_kind_pairs_first() -> None:
     assert awo_mso["areas"] == ["A", "B"]
     assert awo_mso["common_neighbours"] == 1
     assert awo_mso["adamic_adar"] == pytest.approx(1 / 1.3862943611198906)  # 1 / ln 4
-    assert awo_mso["reason"]["de"] == (
+    assert worded(awo_mso["reason"])["de"] == (
         "Beide arbeiten in Lindenau und Eichenheim an den Handlungsfeldern Gesundheit "
         "und Wohnen; 1 gemeinsamer Partner; Migrantenorganisation (MSO) und "
         "Wohlfahrtsverband ohne Kooperation"
     )
-    assert awo_mso["reason"]["en"] == (
+    assert worded(awo_mso["reason"])["en"] == (
         "Both work on health and housing in Lindenau and Eichenheim; 1 common partner; "
         "migrant organisation and welfare association without cooperation"
     )
     plain = next(r for r in rows if (r["a"], r["b"]) == ("awo", "ver"))
-    assert plain["reason"]["de"].endswith("1 gemeinsamer Partner")
+    assert worded(plain["reason"])["de"].endswith("1 gemeinsamer Partner")
 
 
 def test_missing_cooperations_limit_and_determinism() -> None:
@@ -299,8 +301,13 @@ def test_broker_separating_a_cluster_of_msos() -> None:
     rows = {r["id"]: r for r in peripheral_actors(g)}
     for m in ("m1", "m2", "m3", "m4"):
         assert rows[m]["broker"] == "broker", m
-    assert rows["m2"]["reasons"][-1]["de"] == "nur über Org broker mit dem Netzwerk verbunden"
-    assert rows["m4"]["reasons"][-1]["en"] == "connected to the network only through Org broker"
+    assert (
+        worded(rows["m2"]["reasons"][-1])["de"] == "nur über Org broker mit dem Netzwerk verbunden"
+    )
+    assert (
+        worded(rows["m4"]["reasons"][-1])["en"]
+        == "connected to the network only through Org broker"
+    )
     assert [x["code"] for x in rows["solo"]["reasons"]] == ["isolate"]
     assert [x["code"] for x in rows["x"]["reasons"]][0] == "outside_main_network"
     assert rows["x"]["broker"] is None
@@ -380,13 +387,16 @@ def test_council_representation_of_another_body_and_without_a_council() -> None:
     snap = snapshot(nodes, ties)
     ak = council_representation(snap, body_id="ak")
     assert ak["seats"] == 1 and ak["member_organisations"] == ["i"] and ak["message"] is None
-    with pytest.raises(ValueError, match="no body"):
+    with pytest.raises(NotFound, match="no body"):
         council_representation(snap, body_id="w")
     # a new office has no council yet: a normal answer that says what to add
     without = council_representation(snapshot([n for n in nodes if n.id != "rat"], ties))
     assert without["body"] is None and without["seats"] == 0 and without["kinds"] == []
     assert without["message"]["code"] == "no_council"
-    assert "Gremien" in without["message"]["de"] and "Bodies" in without["message"]["en"]
+    assert (
+        "Gremien" in worded(without["message"])["de"]
+        and "Bodies" in worded(without["message"])["en"]
+    )
     # a council without members: the kinds of the network, no shares of seats
     seatless = [t for t in ties if not (isinstance(t, MemberOf) and t.to_id == "rat")]
     empty = council_representation(snapshot(nodes, seatless))
@@ -409,5 +419,7 @@ def test_a_shared_region_reads_im_gebiet() -> None:
         ties.append(WorksOn(id=f"on-{o}", from_id=o, to_id="housing"))
     snap = snapshot(nodes, ties)
     [row] = missing_cooperations(snap, cooperation_graph(snap), limit=None)
-    assert row["reason"]["de"].startswith("Beide arbeiten im Gebiet Saarland am Handlungsfeld")
-    assert row["reason"]["en"].startswith("Both work on housing in Saarland")
+    assert worded(row["reason"])["de"].startswith(
+        "Beide arbeiten im Gebiet Saarland am Handlungsfeld"
+    )
+    assert worded(row["reason"])["en"].startswith("Both work on housing in Saarland")

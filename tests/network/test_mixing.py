@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.services.wording import worded
 from network.mixing import ei_index, mixing_matrix, mso_cooperation
 
 
@@ -94,12 +95,12 @@ def test_mso_cooperation_answers_the_question() -> None:
     r = mso_cooperation(g)
     assert (r["internal"], r["external"]) == (3, 1)
     assert r["mostly_among_themselves"] is True and r["more_than_chance"] is True
-    assert r["answer"]["de"].startswith("Ja: 3 von 4 Kooperationsbeziehungen")
-    assert "E-I -0,50" in r["answer"]["de"]
+    assert worded(r["answer"])["de"].startswith("Ja: 3 von 4 Kooperationsbeziehungen")
+    assert "E-I -0,50" in worded(r["answer"])["de"]
     nx.set_node_attributes(g, "authority", "kind")
     none = mso_cooperation(g)
     assert none["ei"] is None and none["mostly_among_themselves"] is None
-    assert none["answer"]["en"] == "No cooperation ties of migrant organisations recorded."
+    assert worded(none["answer"])["en"] == "No cooperation ties of migrant organisations recorded."
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 STARTER = """
 import os, sys
-from network import _pool
-assert _pool.warm(), "no worker"
-pool = _pool._get()
+from network import pool
+assert pool.warm(), "no worker"
+pool = pool._get()
 print(" ".join(str(p) for p in pool._processes), flush=True)
 sys.stdin.read()  # until killed
 """

@@ -731,3 +731,26 @@ def test_a_partner_among_thousands_is_typed_with_suggestions(
     assert page.locator("ul.ties").get_by_role("link", name=name, exact=True).count() >= 1
     context.close()
     watch.check()
+
+
+def test_the_api_documentation_runs_from_the_apps_own_files(
+    browser: object, server: Server
+) -> None:
+    """``/docs``: Swagger UI without a CDN or validator, its document in the page, under the
+    page's CSP; "Try it out" reaches the API."""
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    page.goto(server.url + "/docs")
+    page.locator("#operations-Organisations-list_organisations").wait_for()
+    health = page.locator("#operations-health-get_health")
+    health.locator(".opblock-summary").first.click()
+    health.get_by_role("button", name="Try it out").click()
+    health.get_by_role("button", name="Execute").click()
+    status = health.locator(".live-responses-table .response .response-col_status")
+    status.wait_for()
+    assert status.inner_text().strip() == "200"
+    _shot(page, "95-api-dokumentation")
+    context.close()
+    watch.check()

@@ -113,7 +113,7 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
     a few seconds after the last change the view is rebuilt without any request."""
     import time
 
-    from api.web.cache import analysis_cache
+    from api.services.analysis import analysis_of, whole
 
     monkeypatch.setattr(network, "REWARM_DELAY", 0.05)
     monkeypatch.setattr(network, "WARM_ABOVE", 1)
@@ -124,18 +124,14 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
         NodeLabel.ORGANISATION, {"id": "org-new", "name": "Neuer Verein", "kind": "initiative"}
     )
     version = store.version
-    cache = analysis_cache(_Request(app))  # type: ignore[arg-type]
-    key = (version, "cooperation_graph", clock.today())
+    cache = analysis_of(app)
+    key = (version, ("graph", whole(clock.today())))
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and key not in cache._items:
+    while time.monotonic() < deadline and key not in cache._cache:
         time.sleep(0.05)
-    assert key in cache._items, "the changed network was not built again"
-    assert "org-new" in cache._items[key]
+    assert key in cache._cache, "the changed network was not built again"
+    assert "org-new" in cache._cache[key]
 
-
-class _Request:
-    def __init__(self, app: Any) -> None:
-        self.app = app
 
 
 @pytest.mark.parametrize("view", ["projektrat", "luecken"])

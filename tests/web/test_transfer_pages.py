@@ -10,7 +10,6 @@ import pytest
 
 from api.i18n import translations
 from api.transfer import importer
-from api.web import transfer
 from tests.web.conftest import Web, csrf_of
 
 CLEAN = Path(__file__).resolve().parents[1] / "data" / "clean.xlsx"
@@ -18,10 +17,9 @@ MESSY = Path(__file__).resolve().parents[1] / "data" / "messy.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def _uploads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Uploads waiting for confirmation go to the test's own folder."""
-    monkeypatch.setattr(transfer, "UPLOAD_DIR", tmp_path / "uploads")
+def _uploads(web: Web) -> Path:
+    """Where uploads wait for confirmation: ``uploads`` in the site's data folder."""
+    return Path(web.app.state.settings.data_dir) / "uploads"  # type: ignore[attr-defined]
 
 
 def _upload(web: Web, role: str, path: Path, **extra: str):  # type: ignore[no-untyped-def]
@@ -48,7 +46,7 @@ def test_preview_then_confirm_imports_the_clean_sample(web: Web) -> None:
     assert "angelegt" in r.text
     assert web.store.list("Organisation").total == before  # a dry run writes nothing
     token = _token(r.text)
-    assert (transfer.UPLOAD_DIR / f"{token}.bin").exists()
+    assert (_uploads(web) / f"{token}.bin").exists()
     client = web["editor"]
     r = client.post(
         "/import", data={"csrf_token": csrf_of(r.text), "action": "confirm", "token": token}
@@ -56,7 +54,7 @@ def test_preview_then_confirm_imports_the_clean_sample(web: Web) -> None:
     assert r.status_code == 200, r.text
     assert "Der Import wurde ausgeführt." in r.text
     assert web.store.list("Organisation").total > before
-    assert not (transfer.UPLOAD_DIR / f"{token}.bin").exists()  # deleted after use
+    assert not (_uploads(web) / f"{token}.bin").exists()  # deleted after use
     # the token is spent: a second confirmation asks for the file again
     again = client.post(
         "/import", data={"csrf_token": csrf_of(r.text), "action": "confirm", "token": token}
@@ -81,6 +79,23 @@ def test_the_upload_token_is_bound_to_the_session(web: Web) -> None:
     )
     assert other.status_code == 422
     assert "Der Import wurde ausgeführt." not in other.text
+
+
+def test_uploads_wait_in_the_data_folder_and_are_deleted_when_discarded(web: Web) -> None:
+    first = _upload(web, "editor", CLEAN)
+    second = _upload(web, "editor", CLEAN)
+    tokens = [_token(first.text), _token(second.text)]
+    assert tokens[0] != tokens[1]  # a name of its own per upload
+    folder = _uploads(web)
+    assert folder.parent == Path(web.app.state.settings.data_dir)  # type: ignore[attr-defined]
+    kept = sorted(f"{t}.{ext}" for t in tokens for ext in ("bin", "json"))
+    assert sorted(p.name for p in folder.iterdir()) == kept
+    r = web["editor"].post(
+        "/import",
+        data={"csrf_token": csrf_of(second.text), "action": "cancel", "token": tokens[1]},
+    )
+    assert r.status_code == 200 and "Der Import wurde verworfen." in r.text
+    assert sorted(p.name for p in folder.iterdir()) == [f"{tokens[0]}.bin", f"{tokens[0]}.json"]
 
 
 def test_rejected_rows_offer_no_confirmation(web: Web) -> None:
@@ -233,7 +248,7 @@ def test_the_user_corrects_the_mapping_and_imports_with_it(web: Web) -> None:
     found = web.store.list("Organisation", q="Deutsch-Syrischer").items
     assert len(found) == 1 and found[0].kind == "migrant_organisation"
     assert found[0].description is None
-    assert not (transfer.UPLOAD_DIR / f"{token}.bin").exists()
+    assert not (_uploads(web) / f"{token}.bin").exists()
 
 
 def test_a_changed_mapping_is_shown_before_it_is_imported(web: Web) -> None:

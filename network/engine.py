@@ -27,6 +27,7 @@ __all__ = [
     "IGraphView",
     "betweenness",
     "betweenness_estimate",
+    "betweenness_part",
     "closeness",
     "core_number",
     "sample_indices",
@@ -143,7 +144,7 @@ class BetweennessJob:
     """Betweenness of one graph under one or more weightings, started now, read later.
 
     The sources (all vertices when exact, the sampled ones when estimated) are split: a
-    :data:`WORKER_SHARE` of them goes to a worker process (:mod:`network._pool`) at once,
+    :data:`WORKER_SHARE` of them goes to a worker process (:mod:`network.pool`) at once,
     the rest is computed by :meth:`result` in this process, so the caller can compute
     other metrics in between. Betweenness is a sum over sources (igraph's subset
     betweenness, or the per-source dependencies of the estimate), so the parts add up to
@@ -167,7 +168,7 @@ class BetweennessJob:
         weights: Sequence[str | None],
         sources: Sequence[int] | None = None,
     ) -> None:
-        from network import _pool
+        from network import pool
 
         self.view = view
         self.weights = tuple(weights)
@@ -181,8 +182,14 @@ class BetweennessJob:
         if view.n * max(1, len(view.edges)) >= PARALLEL_MIN_WORK and len(everything) > 1:
             step = round((WORKER_SHARE_ESTIMATE if self.estimate else WORKER_SHARE) * 10)
             theirs = [s for i, s in enumerate(everything) if i % 10 < step]
-            self.future = _pool.submit(
-                _part, view.n, view.edges, self.values, theirs, self.weights, self.estimate
+            self.future = pool.submit(
+                betweenness_part,
+                view.n,
+                view.edges,
+                self.values,
+                theirs,
+                self.weights,
+                self.estimate,
             )
             if self.future is not None:
                 self.theirs = theirs
@@ -195,7 +202,9 @@ class BetweennessJob:
             return {w: [0.0] * n for w in self.weights}
         own = self.own
         if self.estimate or own is not None:
-            mine = _part(n, self.view.edges, self.values, own or [], self.weights, self.estimate)
+            mine = betweenness_part(
+                n, self.view.edges, self.values, own or [], self.weights, self.estimate
+            )
         else:  # exact, all here: igraph's whole-graph betweenness on the graph at hand
             g = self.view.graph
             mine = {
@@ -206,7 +215,7 @@ class BetweennessJob:
             try:
                 theirs = self.future.result()
             except Exception:  # a lost or failed worker: its share is computed here
-                theirs = _part(
+                theirs = betweenness_part(
                     n, self.view.edges, self.values, self.theirs, self.weights, self.estimate
                 )
             mine = {w: mine[w] + theirs[w] for w in self.weights}
@@ -220,7 +229,7 @@ class BetweennessJob:
         return {w: [float(x) for x in mine[w] * scale] for w in self.weights}
 
 
-def _part(
+def betweenness_part(
     n: int,
     edges: np.ndarray,
     values: dict[str, np.ndarray],

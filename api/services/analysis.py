@@ -1,7 +1,13 @@
-"""The analysis service: snapshot → graph → figures, cached per store version and parameters.
+"""The analysis service: the one way from the store to analysis results.
 
-Every write to the store changes its version, which empties the cache; the same question
-asked again about an unchanged store is answered from memory.
+The JSON API (``/api/analysis/*``), the web pages (``/analyse``, ``/netzwerk``, the start
+page), the command line (``netzwerkatlas analyse``) and the report all ask this service;
+it takes the snapshot, builds the graph, runs :mod:`network` and puts the reasons in
+words (:mod:`api.services.wording`), so all four answer the same question the same way.
+Results are cached per store version and question: every write to the store changes its
+version, so a cached answer is never stale, and the same question asked again about an
+unchanged store is answered from memory. One computation runs at a time (no stampede of
+identical computations after a change).
 
 Large graphs (more than :data:`BACKGROUND_LIMIT` organisations): exact betweenness takes
 minutes there (the whole exact job took 6.6 min on the 30,000-organisation demo, 2 cores),
@@ -9,11 +15,12 @@ so the metrics and the summary are first answered from the sampled estimates
 (:data:`SAMPLES` sources / pivots, flagged ``"estimated": true``) while a background
 thread computes the exact figures: betweenness in chunks of sources (igraph's subset
 betweenness, whose sums over a partition of the sources are the exact values), sent to
-the analysis worker process (:mod:`network._pool`; igraph holds the GIL, so in this
+the analysis worker process (:mod:`network.pool`; igraph holds the GIL, so in this
 process each chunk would stall the requests served meanwhile), then exact closeness and
-exact path metrics. :meth:`AnalysisService.status` shows its progress; once done, the exact results
-are cached and served. A write abandons a running job (its results would be stale); the
-next request for the figures starts a new one. Small graphs stay on the synchronous path.
+exact path metrics. :meth:`AnalysisService.status` shows its progress; once done, the exact
+results are cached and served. A write abandons a running job (its results would be
+stale); the next request for the figures starts a new one. Small graphs stay on the
+synchronous path.
 """
 
 from __future__ import annotations
@@ -23,20 +30,53 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, NotRequired, TypeVar
 
 import networkx as nx
+from typing_extensions import TypedDict
 
+from api.services.wording import worded
 from graph_schema import clock
-from graph_schema.store import GraphStore, Snapshot
-from network import actors, brokerage, change, figures, gaps, graphs, mixing
-from network._engine import IGraphView
-from network._engine import closeness as _closeness
+from graph_schema.model import NodeLabel, RelType
+from graph_schema.snapshot import Snapshot
+from graph_schema.store import GraphStore
+from network import actors, brokerage, change, coverage, figures, gaps, graphs, mixing
+from network.actors import ActorMetrics, Bridge
+from network.brokerage import Brokerage
+from network.change import NetworkChange, NetworkFigures
+from network.coverage import CoverageTable
+from network.engine import IGraphView
+from network.engine import closeness as _closeness
+from network.figures import Communities, NetworkSummary
+from network.gaps import (
+    CouncilRepresentation,
+    DuplicateOffer,
+    MissingCooperation,
+    OfferGap,
+    PeripheralActor,
+)
+from network.mixing import EIIndex, MixingMatrix, MsoCooperation
+from network.results import Reason, result_type
 
-__all__ = ["BACKGROUND_LIMIT", "SAMPLES", "AnalysisService", "Filters"]
+__all__ = [
+    "BACKGROUND_LIMIT",
+    "CooperationGaps",
+    "Mixing",
+    "AnalysisStatus",
+    "AnalysisSummary",
+    "MISSING_LIMIT",
+    "SAMPLES",
+    "AnalysisService",
+    "Filters",
+    "analysis_of",
+    "whole",
+]
 
 Filters = tuple[dt.date | None, str | None, str | None, str | None]  # as_of, area, field, kind
-MAX_ENTRIES = 64
+MAX_ENTRIES = 96
+T = TypeVar("T")
+#: suggested cooperations the pages rank at most (the best founded first; the page says so)
+MISSING_LIMIT = 200
 #: above this many organisations the exact metrics and summary are computed in the background
 BACKGROUND_LIMIT = actors.EXACT_LIMIT
 #: sampled sources / pivots of the estimates served meanwhile
@@ -62,6 +102,56 @@ class _Job:
         self.error: str | None = None
 
 
+# ------------------------------------------------------------------ the answers' types
+
+
+@result_type
+class AnalysisSummary(NetworkSummary):
+    """The network's figures on a day (``estimated`` while exact ones are computed)."""
+
+    as_of: dt.date
+    bridges: list[Bridge]
+    estimated: NotRequired[bool]
+
+
+@result_type
+class AnalysisStatus(TypedDict):
+    """Progress of the exact figures of a large network."""
+
+    state: str
+    progress: float
+    store_version: int
+    exact: bool
+    error: NotRequired[str]
+
+
+@result_type
+class Mixing(TypedDict):
+    """E-I indices and mixing matrices per attribute; the migrant organisations' answer."""
+
+    ei: dict[str, EIIndex]
+    matrices: dict[str, MixingMatrix]
+    migrant_organisations: MsoCooperation
+
+
+@result_type
+class CooperationGaps(TypedDict):
+    """The cooperation gaps of one day, every reason with its words."""
+
+    as_of: dt.date
+    notes: list[Reason]
+    offer_gaps: list[OfferGap]
+    duplicate_offers: list[DuplicateOffer]
+    missing_cooperations: list[MissingCooperation]
+    peripheral_actors: list[PeripheralActor]
+    council_representation: CouncilRepresentation
+
+
+def whole(day: dt.date) -> Filters:
+    """The question about the whole network on ``day`` (no area, field or kind filter)."""
+    return (day, None, None, None)
+
+
 class AnalysisService:
     """Answers the analysis questions of one store, remembering recent answers."""
 
@@ -69,6 +159,7 @@ class AnalysisService:
         self.store = store
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._compute_lock = threading.RLock()
         self._jobs: dict[tuple[int, Filters], _Job] = {}
         self._current: _Job | None = None
         store.on_change(self.clear)
@@ -97,18 +188,66 @@ class AnalysisService:
             if full_key in self._cache:
                 self._cache.move_to_end(full_key)
                 return self._cache[full_key]
-        value = compute()
+        with self._compute_lock:  # one computation at a time: no stampede after a change
+            with self._lock:
+                if full_key in self._cache:
+                    return self._cache[full_key]
+            value = compute()
+            with self._lock:
+                self._cache[full_key] = value
+                while len(self._cache) > MAX_ENTRIES:
+                    self._cache.popitem(last=False)
+            return value
+
+    def remember(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, remembered under ``key`` until the store changes (for what the
+        pages derive from the results: layouts, groupings, counts)."""
+        return self._cached(("derived", *key), compute)  # type: ignore[no-any-return]
+
+    def is_cached(self, key: tuple[Any, ...]) -> bool:
+        """Whether :meth:`remember` holds ``key`` at the current store version."""
         with self._lock:
-            self._cache[full_key] = value
-            while len(self._cache) > MAX_ENTRIES:
-                self._cache.popitem(last=False)
-        return value
+            return (self.store.version, ("derived", *key)) in self._cache
+
+    # ------------------------------------------------------------------ building blocks
 
     def snapshot(self, f: Filters) -> Snapshot:
+        """Everything valid on the day of ``f`` (offers, people and bodies too)."""
         as_of, area, field, kind = f
         return self._cached(
             ("snapshot", f),
             lambda: self.store.snapshot(as_of, area=area, field=field, kind=kind),
+        )
+
+    def graph_snapshot(self, f: Filters) -> Snapshot:
+        """Organisations, areas, fields and their cooperation, activity and field ties:
+        what the cooperation graph and the comparison of two dates need."""
+        as_of, area, field, kind = f
+        return self._cached(  # type: ignore[no-any-return]
+            ("graph_snapshot", f),
+            lambda: self.store.snapshot(
+                as_of,
+                area=area,
+                field=field,
+                kind=kind,
+                labels=graphs.COOPERATION_LABELS,
+                types=graphs.COOPERATION_TYPES,
+            ),
+        )
+
+    def council_snapshot(self, f: Filters) -> Snapshot:
+        """Organisations, people and bodies with the seats and representation ties."""
+        as_of, area, field, kind = f
+        return self._cached(  # type: ignore[no-any-return]
+            ("council_snapshot", f),
+            lambda: self.store.snapshot(
+                as_of,
+                area=area,
+                field=field,
+                kind=kind,
+                labels=[NodeLabel.ORGANISATION, NodeLabel.PERSON, NodeLabel.BODY],
+                types=[RelType.MEMBER_OF, RelType.REPRESENTS],
+            ),
         )
 
     def graph(self, f: Filters) -> nx.Graph:
@@ -117,17 +256,7 @@ class AnalysisService:
 
         def compute() -> nx.Graph:
             snap = self._peek(("snapshot", f))
-            if snap is None:
-                as_of, area, field, kind = f
-                snap = self.store.snapshot(
-                    as_of,
-                    area=area,
-                    field=field,
-                    kind=kind,
-                    labels=graphs.COOPERATION_LABELS,
-                    types=graphs.COOPERATION_TYPES,
-                )
-            return graphs.cooperation_graph(snap)
+            return graphs.cooperation_graph(snap if snap is not None else self.graph_snapshot(f))
 
         return self._cached(("graph", f), compute)
 
@@ -135,10 +264,12 @@ class AnalysisService:
         """Whether the graph of ``f`` gets its exact figures in the background."""
         return self.graph(f).number_of_nodes() > BACKGROUND_LIMIT
 
-    def metrics(self, f: Filters) -> list[dict[str, Any]]:
+    def metrics(self, f: Filters) -> list[ActorMetrics]:
         """Actor metrics; on a large graph the estimates until the exact ones are done."""
         if not self.is_large(f):
-            return self._cached(("metrics", f), lambda: actors.actor_metrics(self.graph(f)))
+            return self._cached(  # type: ignore[no-any-return]
+                ("metrics", f), lambda: actors.actor_metrics(self.graph(f))
+            )
         exact = self._peek(("metrics-exact", f))
         if exact is not None:
             return exact  # type: ignore[no-any-return]
@@ -146,11 +277,11 @@ class AnalysisService:
         self._start(f)
         return rows
 
-    def summary(self, f: Filters) -> dict[str, Any]:
+    def summary(self, f: Filters) -> AnalysisSummary:
         """Network figures; on a large graph ``estimated`` until the exact ones are done."""
         if not self.is_large(f):
 
-            def compute() -> dict[str, Any]:
+            def compute() -> AnalysisSummary:
                 g = self.graph(f)
                 return {
                     "as_of": _day(f),
@@ -158,7 +289,7 @@ class AnalysisService:
                     "bridges": actors.bridges(g),
                 }
 
-            return self._cached(("summary", f), compute)
+            return self._cached(("summary", f), compute)  # type: ignore[no-any-return]
         exact = self._peek(("summary-exact", f))
         if exact is not None:
             return exact  # type: ignore[no-any-return]
@@ -166,7 +297,7 @@ class AnalysisService:
         self._start(f)
         return out
 
-    def _estimated_metrics(self, f: Filters) -> list[dict[str, Any]]:
+    def _estimated_metrics(self, f: Filters) -> list[ActorMetrics]:
         return self._cached(  # type: ignore[no-any-return]
             ("metrics-estimated", f),
             lambda: actors.actor_metrics(
@@ -174,8 +305,8 @@ class AnalysisService:
             ),
         )
 
-    def _estimated_summary(self, f: Filters) -> dict[str, Any]:
-        def compute() -> dict[str, Any]:
+    def _estimated_summary(self, f: Filters) -> AnalysisSummary:
+        def compute() -> AnalysisSummary:
             g = self.graph(f)
             return {
                 "as_of": _day(f),
@@ -193,7 +324,7 @@ class AnalysisService:
 
     # ------------------------------------------------------------- background exact figures
 
-    def status(self, f: Filters) -> dict[str, Any]:
+    def status(self, f: Filters) -> AnalysisStatus:
         """State of the exact figures of ``f`` at the current store version.
 
         ``state`` is ``idle`` (nothing computed yet), ``running`` (``progress`` 0..1) or
@@ -206,17 +337,21 @@ class AnalysisService:
             cache = self._cache
             exact = (version, ("metrics-exact", f)) in cache
             small = (version, ("metrics", f)) in cache or (version, ("summary", f)) in cache
-        out: dict[str, Any] = {"state": "idle", "progress": 0.0, "store_version": version}
+        out: AnalysisStatus = {
+            "state": "idle",
+            "progress": 0.0,
+            "store_version": version,
+            "exact": exact or small,
+        }
         if exact or small:
-            out.update(state="done", progress=1.0)
+            out.update({"state": "done", "progress": 1.0})
         elif job is not None and job.state in ("running", "failed"):
-            out.update(state=job.state, progress=round(job.progress, 4))
+            out.update({"state": job.state, "progress": round(job.progress, 4)})
             if job.error:
                 out["error"] = job.error
-        out["exact"] = exact or small
-        return out
+        return {**out, "exact": exact or small}  # "exact" last, as the API has always said
 
-    def wait(self, f: Filters, timeout: float = 60.0) -> dict[str, Any]:
+    def wait(self, f: Filters, timeout: float = 60.0) -> AnalysisStatus:
         """Block until the background job of ``f`` has finished (for tests and the CLI)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -314,43 +449,96 @@ class AnalysisService:
         self._store_value(job.version, ("summary-exact", job.filters), summary)
         return True
 
-    def communities(self, f: Filters) -> dict[str, Any]:
-        return self._cached(("communities", f), lambda: figures.communities(self.graph(f)))
+    # ------------------------------------------------------------------ the questions
 
-    def brokerage(self, f: Filters) -> list[dict[str, Any]]:
-        return self._cached(("brokerage", f), lambda: brokerage.brokerage(self.graph(f)))
+    def figures(self, f: Filters) -> NetworkFigures:
+        """The few figures the start page and the comparison of two dates show."""
+        return self._cached(("figures", f), lambda: change.network_figures(self.graph(f)))  # type: ignore[no-any-return]
 
-    def mixing(self, f: Filters) -> dict[str, Any]:
+    def communities(self, f: Filters) -> Communities:
+        """Louvain communities (seeded) with modularity."""
+        return self._cached(("communities", f), lambda: figures.communities(self.graph(f)))  # type: ignore[no-any-return]
+
+    def community_of(self, f: Filters) -> dict[str, int]:
+        """Organisation -> its community's number (1 = the largest)."""
+
+        def compute() -> dict[str, int]:
+            found = self.communities(f)["communities"]
+            return {str(m): c["id"] for c in found for m in c["members"]}
+
+        return self._cached(("community_of", f), compute)  # type: ignore[no-any-return]
+
+    def brokerage(self, f: Filters) -> list[Brokerage]:
+        return self._cached(("brokerage", f), lambda: brokerage.brokerage(self.graph(f)))  # type: ignore[no-any-return]
+
+    def mixing(self, f: Filters) -> Mixing:
+        """E-I indices and mixing matrices by kind, area and field; whether migrant
+        organisations mostly cooperate among themselves (``answer`` in words)."""
+
         def compute() -> dict[str, Any]:
             g = self.graph(f)
+            mso = mixing.mso_cooperation(g)
             return {
-                "ei": {a: mixing.ei_index(g, a) for a in ("kind", "areas", "fields")},
-                "matrices": {a: mixing.mixing_matrix(g, a) for a in ("kind", "areas", "fields")},
-                "migrant_organisations": mixing.mso_cooperation(g),
+                "ei": {a: mixing.ei_index(g, a) for a in mixing.ATTRIBUTES},
+                "matrices": {a: mixing.mixing_matrix(g, a) for a in mixing.ATTRIBUTES},
+                "migrant_organisations": {**mso, "answer": worded(mso["answer"])},
             }
 
-        return self._cached(("mixing", f), compute)
+        return self._cached(("mixing", f), compute)  # type: ignore[no-any-return]
 
-    def gaps(self, f: Filters, limit: int = 100) -> dict[str, Any]:
+    def coverage(self, f: Filters) -> CoverageTable:
+        """Offers per field and municipality (:func:`network.coverage.coverage`)."""
+        return self._cached(("coverage", f), lambda: coverage.coverage(self.snapshot(f)))  # type: ignore[no-any-return]
+
+    def gaps(self, f: Filters, limit: int = 100) -> CooperationGaps:
+        """Offer gaps, uncoordinated and coordinated duplicate offers, the ``limit`` best
+        founded missing cooperations, peripheral organisations, the project council's
+        representation, and ``notes`` on what the store still lacks; every reason with
+        its words (``de``, ``en``) beside its code."""
+
         def compute() -> dict[str, Any]:
             snap, g = self.snapshot(f), self.graph(f)
             return {
                 "as_of": snap.as_of,
-                "notes": gaps.readiness(snap),
+                "notes": [worded(n) for n in gaps.readiness(snap)],
                 "offer_gaps": gaps.offer_gaps(snap),
                 "duplicate_offers": gaps.duplicate_offers(snap),
-                "missing_cooperations": gaps.missing_cooperations(snap, g, limit=limit),
-                "peripheral_actors": gaps.peripheral_actors(g),
-                "council_representation": gaps.council_representation(snap),
+                "missing_cooperations": [
+                    {**row, "reason": worded(row["reason"])}
+                    for row in gaps.missing_cooperations(snap, g, limit=limit)
+                ],
+                "peripheral_actors": [
+                    {**row, "reasons": [worded(r) for r in row["reasons"]]}
+                    for row in gaps.peripheral_actors(g)
+                ],
+                "council_representation": self.council(f),
             }
 
-        return self._cached(("gaps", f, limit), compute)
+        return self._cached(("gaps", f, limit), compute)  # type: ignore[no-any-return]
 
-    def change(self, before: Filters, after: Filters) -> dict[str, Any]:
-        return self._cached(
+    def council(self, f: Filters) -> CouncilRepresentation:
+        """The project council's representation; without a council or seats, ``message``
+        says what to add."""
+
+        def compute() -> dict[str, Any]:
+            found = gaps.council_representation(self.snapshot(f))
+            message = found["message"]
+            return {**found, "message": worded(message) if message else None}
+
+        return self._cached(("council", f), compute)  # type: ignore[no-any-return]
+
+    def change(self, before: Filters, after: Filters) -> NetworkChange:
+        """Organisations and cooperations added and ended between two dates, figures at
+        both."""
+        return self._cached(  # type: ignore[no-any-return]
             ("change", before, after),
-            lambda: change.compare(self.snapshot(before), self.snapshot(after)),
+            lambda: change.compare(self.graph_snapshot(before), self.graph_snapshot(after)),
         )
+
+
+def analysis_of(app: Any) -> AnalysisService:
+    """The analysis service of a running app (made in ``create_app``)."""
+    return app.state.analysis  # type: ignore[no-any-return]
 
 
 def _day(f: Filters) -> dt.date:
@@ -358,7 +546,7 @@ def _day(f: Filters) -> dt.date:
     return f[0] or clock.today()
 
 
-def _betweenness_of(rows: list[dict[str, Any]]) -> list[float]:
+def _betweenness_of(rows: list[ActorMetrics]) -> list[float]:
     return [float(r["betweenness"]) for r in rows]
 
 
@@ -366,11 +554,13 @@ def _chunk(view: IGraphView, weight: str | None, sources: range) -> list[float]:
     """igraph's subset betweenness of ``sources`` (unscaled), in the worker process if
     there is one: igraph holds the GIL, so computed here it would stall every request
     for the seconds a chunk takes; waiting for the worker does not."""
-    from network import _pool
-    from network._engine import _part
+    from network import pool
+    from network.engine import betweenness_part
 
     values = {weight: view.values[weight]} if weight else {}
-    future = _pool.submit(_part, view.n, view.edges, values, list(sources), (weight,), False)
+    future = pool.submit(
+        betweenness_part, view.n, view.edges, values, list(sources), (weight,), False
+    )
     if future is not None:
         try:
             return [float(x) for x in future.result()[weight]]

@@ -104,7 +104,7 @@ def _alive(pid: int) -> bool:
 
 
 def _ready() -> bool:
-    import network._engine  # noqa: F401  (igraph, numpy and scipy loaded once per worker)
+    import network.engine  # noqa: F401  (igraph, numpy and scipy loaded once per worker)
 
     return True
 
@@ -119,7 +119,7 @@ def _get() -> ProcessPoolExecutor | None:
         if _pool is None and not _unavailable:
             try:
                 ctx = mp.get_context("forkserver")
-                ctx.set_forkserver_preload(["network._engine"])
+                ctx.set_forkserver_preload(["network.engine"])
                 _pool = ProcessPoolExecutor(
                     max_workers=count,
                     mp_context=ctx,

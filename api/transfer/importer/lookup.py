@@ -1,0 +1,122 @@
+"""What exists: the entries of the store and of the file so far, by id and by name."""
+
+from __future__ import annotations
+
+from rapidfuzz import process
+
+from api.i18n import N_, Text
+from api.transfer.columns import norm
+from api.transfer.importer.report import WORD, label_words
+from api.transfer.values import CellError, did_you_mean, name_key
+from graph_schema.model import NODE_MODELS, Node, NodeLabel, Tie
+from graph_schema.store import GraphStore, dump
+from graph_schema.vocab import FIELDS, TARGET_GROUPS
+
+__all__ = ["Index", "vocabulary_node"]
+
+#: extra names an entry is found by, besides its display name and id
+_ALSO_NAMED = {
+    NodeLabel.ORGANISATION: ("short_name",),
+    NodeLabel.FIELD: ("name_en",),
+    NodeLabel.TARGET_GROUP: ("name_en",),
+}
+
+
+class Index:
+    """The entries of the store and of the file so far, found by id and by name."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.file_ids: set[str] = set()
+        self.names: dict[NodeLabel, dict[str, set[str]]] = {label: {} for label in NodeLabel}
+        for node in dump.all_nodes(store):
+            self.add(node, from_file=False)
+        self.stored = dict(self.nodes)
+        self.ties: dict[str, Tie] = {}
+        self.between: dict[tuple[str, str, str], list[Tie]] = {}
+        for tie in dump.all_ties(store):
+            self.add_tie(tie)
+        self.stored_ties = dict(self.ties)
+
+    def add(self, node: Node, *, from_file: bool = True) -> None:
+        old = self.nodes.get(node.id)
+        if old is not None:
+            for key in self._keys(old):
+                self.names[old.label].get(key, set()).discard(node.id)
+        self.nodes[node.id] = node
+        if from_file:
+            self.file_ids.add(node.id)
+        for key in self._keys(node):
+            self.names[node.label].setdefault(key, set()).add(node.id)
+
+    @staticmethod
+    def _keys(node: Node) -> set[str]:
+        values = [node.display_name, *(getattr(node, p) for p in _ALSO_NAMED.get(node.label, ()))]
+        return {name_key(v) for v in values if v}
+
+    def add_tie(self, tie: Tie) -> None:
+        old = self.ties.get(tie.id)
+        if old is not None:
+            self.between[(old.type, old.from_id, old.to_id)].remove(old)
+        self.ties[tie.id] = tie
+        self.between.setdefault((tie.type, tie.from_id, tie.to_id), []).append(tie)
+
+    def named(self, label: NodeLabel, text: str) -> set[str]:
+        return set(self.names[label].get(name_key(text), set()))
+
+    def resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
+        """The id of the entry of one of ``labels`` that ``text`` names (or is the id of)."""
+        node = self.nodes.get(text)
+        if node is not None and node.label in labels:
+            return node.id
+        hits: set[str] = set()
+        for label in labels:
+            hits |= self.named(label, text)
+        if len(hits) == 1:
+            return hits.pop()
+        if hits:
+            raise CellError(
+                Text(
+                    N_(
+                        "mehrere Einträge heißen „%(name)s“ (%(ids)s): bitte stattdessen die ID "
+                        "angeben"
+                    ),
+                    {"name": text, "ids": ", ".join(sorted(hits)[:5])},
+                )
+            )
+        if node is not None:
+            raise CellError(
+                Text(
+                    N_("„%(text)s“ ist die ID eines Eintrags (%(kind)s), gesucht ist: %(kinds)s"),
+                    {"text": text, "kind": WORD[node.label], "kinds": label_words(labels)},
+                )
+            )
+        names = sorted({n.display_name for n in self.nodes.values() if n.label in labels})
+        best = process.extractOne(text, names, score_cutoff=85) if names else None
+        raise CellError(
+            Text(
+                N_(
+                    "„%(text)s“ (%(kinds)s) gibt es weder in der Datei noch im Bestand%(hint)s: "
+                    "bitte die Schreibweise prüfen oder den Eintrag zuerst in seinem Blatt anlegen"
+                ),
+                {
+                    "text": text,
+                    "kinds": label_words(labels),
+                    "hint": did_you_mean(best[0] if best else None),
+                },
+            )
+        )
+
+
+def vocabulary_node(label: NodeLabel, text: str) -> Node | None:
+    """The shipped field of action or target group that ``text`` names (code, de or en)."""
+    table = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label)
+    if table is None:
+        return None
+    key = norm(text)
+    for code, names in table.items():
+        if key in (norm(code), norm(names.de), norm(names.en)):
+            return NODE_MODELS[label].model_validate(
+                {"id": code, "name_de": names.de, "name_en": names.en}
+            )
+    return None

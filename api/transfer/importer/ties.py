@@ -1,0 +1,184 @@
+"""Tie rows: a relationship between two entries named by id or name, created or updated."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from api.i18n import N_, Text
+from api.transfer.importer.reading import Row
+from api.transfer.importer.validation import Changes, derived_id, explain
+from api.transfer.values import CellError
+from graph_schema.model import REL_SPECS, NodeLabel, RelType, Tie
+from graph_schema.store import dump
+
+__all__ = ["TieRows"]
+
+
+class TieRows(Changes):
+    """The rows of relationship sheets (COOPERATES_WITH, MEMBER_OF, ...)."""
+
+    def _end(self, row: Row, end: str, labels: tuple[NodeLabel, ...]) -> str | None:
+        plan, outcome = row.plan, row.outcome
+        given = row.values.get(f"{end}_id")
+        name = row.values.get(f"{end}_name")
+        column = plan.header_of(f"{end}_id" if given else f"{end}_name")
+        text = given or name
+        if not text:
+            if not outcome.problems:
+                outcome.reject(
+                    column,
+                    None,
+                    Text(
+                        N_("leer: bitte „%(end)s“ ausfüllen (Name oder ID)"),
+                        {"end": plan.spec.ends[0 if end == "from" else 1]},
+                    ),
+                )
+            return None
+        try:
+            return self._resolve(text, labels)
+        except CellError as e:
+            outcome.reject(column, None, e.text)
+            return None
+
+    def tie_row(self, row: Row) -> None:
+        """The outcome of one tie row: its ends found, then created or updated."""
+        plan, outcome = row.plan, row.outcome
+        rel = plan.spec.rel
+        assert rel is not None
+        ends = self._ends(row, rel)
+        if ends is None:
+            return
+        a, b = ends
+        outcome.name = f"{self.index.nodes[a].display_name} → {self.index.nodes[b].display_name}"
+        found = self._find_tie(row, rel, a, b)
+        if found is None:
+            return
+        tie_id, existing = found
+        first = self.claimed.get(tie_id)
+        if first is not None:
+            outcome.reject(
+                None,
+                None,
+                Text(
+                    N_(
+                        "dieselbe Beziehung wie Zeile %(row)s im Blatt „%(sheet)s“: bitte nur eine "
+                        "der Zeilen behalten"
+                    ),
+                    {"row": first.row, "sheet": first.sheet},
+                ),
+            )
+            return
+        self.claimed[tie_id] = outcome
+        outcome.id = tie_id
+        props = {
+            k: v
+            for k, v in row.values.items()
+            if k not in ("id", "from_id", "from_name", "to_id", "to_name")
+        }
+        base = existing.model_dump() if existing is not None else {}
+        data = {**base, **props, "id": tie_id, "from_id": a, "to_id": b}
+        if data.get("intensity") is None:
+            data.pop("intensity", None)
+        if rel == RelType.MEMBER_OF and data.get("role") is None:
+            data.pop("role", None)
+        try:
+            tie = dump.tie_model(rel).model_validate(data)
+        except ValidationError as e:
+            explain(e, plan, outcome, row.index)
+            return
+        self._record_tie(row, tie, existing)
+
+    def _ends(self, row: Row, rel: RelType) -> tuple[str, str] | None:
+        """The ids of the tie's two ends, if both are found and ``rel`` may join them."""
+        spec = REL_SPECS[rel]
+        a = self._end(row, "from", spec.from_labels)
+        b = self._end(row, "to", spec.to_labels)
+        if a is None or b is None or row.outcome.status == "rejected":
+            return None
+        label_a, label_b = self.index.nodes[a].label, self.index.nodes[b].label
+        if (label_a, label_b) not in spec.endpoints:
+            row.outcome.reject(
+                None,
+                None,
+                Text(
+                    N_("%(rel)s kann nicht %(a)s mit %(b)s verbinden, nur: %(pairs)s"),
+                    {
+                        "rel": rel,
+                        "a": label_a,
+                        "b": label_b,
+                        "pairs": ", ".join(f"{x} → {y}" for x, y in spec.endpoints),
+                    },
+                ),
+            )
+            return None
+        return a, b
+
+    def _find_tie(self, row: Row, rel: RelType, a: str, b: str) -> tuple[str, Tie | None] | None:
+        """The row's tie id and the tie it names (None: new); None if the row is rejected."""
+        given_id = row.values.get("id")
+        if given_id:
+            existing = self.index.ties.get(given_id)
+            if existing is not None and (
+                existing.type != rel or (existing.from_id, existing.to_id) != (a, b)
+            ):
+                row.outcome.reject(
+                    row.plan.header_of("id"),
+                    None,
+                    Text(
+                        N_(
+                            "die Beziehung %(id)s verbindet andere Einträge (oder ist eine "
+                            "%(type)s): die Enden einer Beziehung können sich nicht ändern; bitte "
+                            "die ID leer lassen, um eine neue Beziehung anzulegen"
+                        ),
+                        {"id": given_id, "type": existing.type},
+                    ),
+                )
+                return None
+            return given_id, existing
+        found = list(self.index.between.get((rel, a, b), []))
+        since = row.values.get("since")
+        if len(found) > 1 and row.plan.has("since"):
+            found = [t for t in found if t.since == since]
+        if len(found) > 1:
+            row.outcome.reject(
+                None,
+                None,
+                Text(
+                    N_(
+                        "zwischen diesen beiden gibt es mehrere Beziehungen %(rel)s: bitte die "
+                        "Spalte ID (aus einem Export) ergänzen, die sagt, welche gemeint ist"
+                    ),
+                    {"rel": rel},
+                ),
+            )
+            return None
+        if found:
+            return found[0].id, found[0]
+        return derived_id("tie", rel, a, b, since or ""), None
+
+    def _record_tie(self, row: Row, tie: Tie, existing: Tie | None) -> None:
+        """The row created ``tie`` or updated ``existing`` to it (or changed nothing)."""
+        outcome = row.outcome
+        if existing is None:
+            outcome.status = "created"
+            self._new_tie(tie)
+            return
+        rel = row.plan.spec.rel
+        assert rel is not None
+        before, after = existing.model_dump(mode="json"), tie.model_dump(mode="json")
+        changes = [
+            {
+                "column": row.plan.header_of(p),
+                "property": p,
+                "old": before.get(p),
+                "new": after.get(p),
+            }
+            for p in after
+            if before.get(p) != after.get(p)
+        ]
+        outcome.changes = changes
+        outcome.status = "updated" if changes else "unchanged"
+        if changes:
+            self.ties[tie.id] = tie
+            self.index.add_tie(tie)
+            self.history.append((rel, tie.id, {"type": rel, **before}, {"type": rel, **after}))
