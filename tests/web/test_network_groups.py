@@ -133,7 +133,6 @@ def test_a_large_network_is_built_again_in_the_background_after_a_change(
     assert "org-new" in cache._cache[key]
 
 
-
 @pytest.mark.parametrize("view", ["projektrat", "luecken"])
 def test_council_and_gap_views_of_a_large_map_show_whom_they_are_about(
     grouped: Web, view: str
