@@ -91,7 +91,7 @@ class LabelEntry:
     #: "add a tie" forms on the entry's page
     tie_forms: tuple[TieForm, ...] = ()
     #: a partner's new entry of this label is tied to the partner's organisation so:
-    #: (tie type, whether the organisation is the tie's start)
+    #: (tie type, whether the new entry is the tie's start); None: partners don't add any
     partner_link: tuple[RelType, bool] | None = None
     #: other names of the label's sheet in an imported workbook
     sheet_aliases: tuple[str, ...] = ()

@@ -4,7 +4,6 @@ Each route parses, calls :class:`api.services.entities.Entities` and shapes the 
 """
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
@@ -24,6 +23,7 @@ from api.security import CurrentUser, Role, User, require
 from api.services.entities import Entities
 from graph_schema.errors import InvalidValue
 from graph_schema.model import NodeLabel
+from graph_schema.registry import LABELS, LabelEntry
 
 __all__ = ["ERRORS", "RESOURCES", "WRITE_ERRORS", "HistoryItemPageOut", "Resource", "build_router"]
 
@@ -55,29 +55,11 @@ class HistoryItemPageOut(HistoryPageOut):
     items: list[HistoryItemOut]  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class Resource:
-    path: str
-    label: NodeLabel
-    filters: tuple[str, ...] = ()
-    title: str = ""
+#: a node resource of the API: the registry's entry of its label
+Resource = LabelEntry
 
-
-RESOURCES: tuple[Resource, ...] = (
-    Resource("organisations", NodeLabel.ORGANISATION, ("kind", "area", "field"), "Organisations"),
-    Resource("people", NodeLabel.PERSON, (), "Contact persons"),
-    Resource("bodies", NodeLabel.BODY, ("kind",), "Bodies (Gremien)"),
-    Resource(
-        "offers",
-        NodeLabel.OFFER,
-        ("area", "field", "target_group", "programme"),
-        "Offers (Angebote)",
-    ),
-    Resource("areas", NodeLabel.AREA, ("kind",), "Areas"),
-    Resource("fields", NodeLabel.FIELD, (), "Fields of action"),
-    Resource("target-groups", NodeLabel.TARGET_GROUP, (), "Target groups"),
-    Resource("events", NodeLabel.EVENT, (), "Events"),
-)
+#: one router per label, in the model's order (the API document's order)
+RESOURCES: tuple[Resource, ...] = tuple(LABELS[label] for label in NodeLabel)
 
 
 def entities(request: Request, user: User) -> Entities:
@@ -87,7 +69,7 @@ def entities(request: Request, user: User) -> Entities:
 
 def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per route
     label = res.label
-    router = APIRouter(prefix=f"/api/{res.path}", tags=[res.title or res.path])
+    router = APIRouter(prefix=f"/api/{res.path}", tags=[res.api_title])
     Out = out_schema(label)
     Create = create_schema(label)
     Update = update_schema(label)

@@ -20,14 +20,14 @@ from api.security import Forbidden, Role, User
 from api.services.policy import Access, access_for
 from graph_schema.errors import InvalidValue, NotFound
 from graph_schema.model import REL_SPECS, Node, NodeLabel, RelType, Tie
+from graph_schema.registry import LABELS
 from graph_schema.store import GraphStore
 
 __all__ = ["Entities", "Rows"]
 
 #: what a partner's new entry is tied to: (relationship, new node is the tie's start)
-PARTNER_LINK = {
-    NodeLabel.OFFER: (RelType.PROVIDES, False),
-    NodeLabel.PERSON: (RelType.REPRESENTS, True),
+PARTNER_LINK: dict[NodeLabel, tuple[RelType, bool]] = {
+    label: e.partner_link for label, e in LABELS.items() if e.partner_link
 }
 
 

@@ -26,6 +26,7 @@ from graph_schema.model import (
     RelType,
     property_kinds,
 )
+from graph_schema.registry import LABELS, TIES
 from graph_schema.vocab import (
     AREA_KINDS,
     BODY_KINDS,
@@ -245,32 +246,6 @@ _HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "seat": ("Sitz", ("Seat", "Platz", "Mandat")),
 }
 
-#: per label: extra headers for a property (words an office list uses for that label only)
-_LABEL_ALIASES: dict[NodeLabel, dict[str, tuple[str, ...]]] = {
-    NodeLabel.ORGANISATION: {
-        "name": (
-            "Organisation",
-            "Organisationsname",
-            "Name der Organisation",
-            "Einrichtung",
-            "Akteur",
-            "Träger",
-            "Trägername",
-            "Organization",
-        ),
-        "kind": ("Organisationsart", "Trägerart", "Art der Organisation", "Organisationstyp"),
-    },
-    NodeLabel.PERSON: {
-        "name": ("Person", "Ansprechperson", "Ansprechpartner", "Ansprechpartnerin", "Kontakt"),
-    },
-    NodeLabel.BODY: {"name": ("Gremium", "Body"), "kind": ("Gremienart",)},
-    NodeLabel.OFFER: {"title": ("Angebot", "Angebotsname", "Name", "Offer", "Maßnahme")},
-    NodeLabel.AREA: {"name": ("Gebiet", "Ort", "Gemeinde", "Kommune", "Area"), "id": ("AGS",)},
-    NodeLabel.FIELD: {"name_de": ("Handlungsfeld", "Name")},
-    NodeLabel.TARGET_GROUP: {"name_de": ("Zielgruppe", "Name")},
-    NodeLabel.EVENT: {"title": ("Veranstaltung", "Name", "Event")},
-}
-
 _VOCAB_OF: dict[tuple[str, str], str] = {
     (NodeLabel.ORGANISATION, "kind"): "organisation_kind",
     (NodeLabel.BODY, "kind"): "body_kind",
@@ -286,186 +261,12 @@ _KIND_OF: dict[PropKind, ColumnKind] = {
     PropKind.STRING_LIST: ColumnKind.LIST,
 }
 
-_L = NodeLabel
-_R = RelType
-
-#: link columns of node sheets: label -> (prop, German header, aliases, link)
-_LINKS: dict[NodeLabel, tuple[tuple[str, str, tuple[str, ...], Link], ...]] = {
-    _L.ORGANISATION: (
-        (
-            "areas",
-            "Gebiete",
-            ("Gebiet", "Ort", "Orte", "Gemeinde", "Gemeinden", "Einzugsgebiet", "Areas"),
-            Link(_R.ACTIVE_IN, (_L.AREA,), True),
-        ),
-        (
-            "fields",
-            "Handlungsfelder",
-            ("Handlungsfeld", "Themen", "Arbeitsfelder", "Fields"),
-            Link(_R.WORKS_ON, (_L.FIELD,), True),
-        ),
-        (
-            "umbrella",
-            "Dachverband",
-            ("Dachorganisation", "Spitzenverband", "Umbrella", "Belongs to"),
-            Link(_R.BELONGS_TO, (_L.ORGANISATION,), True),
-        ),
-    ),
-    _L.PERSON: (
-        (
-            "organisation",
-            "Organisation",
-            ("Einrichtung", "Träger", "Arbeitgeber", "Organization", "Represents"),
-            Link(_R.REPRESENTS, (_L.ORGANISATION,), True),
-        ),
-    ),
-    _L.OFFER: (
-        (
-            "provider",
-            "Träger",
-            ("Anbieter", "Organisation", "Provider", "Angebotsträger"),
-            Link(_R.PROVIDES, (_L.ORGANISATION,), False),
-        ),
-        (
-            "fields",
-            "Handlungsfelder",
-            ("Handlungsfeld", "Themen", "Fields"),
-            Link(_R.ADDRESSES, (_L.FIELD,), True),
-        ),
-        (
-            "target_groups",
-            "Zielgruppen",
-            ("Zielgruppe", "Target groups"),
-            Link(_R.SERVES, (_L.TARGET_GROUP,), True),
-        ),
-        (
-            "areas",
-            "Gebiete",
-            ("Gebiet", "Ort", "Orte", "Gemeinde", "Gemeinden", "Areas"),
-            Link(_R.AVAILABLE_IN, (_L.AREA,), True),
-        ),
-    ),
-}
-
-#: node sheets: label -> (title, aliases)
-_NODE_SHEETS: dict[NodeLabel, tuple[str, tuple[str, ...]]] = {
-    _L.ORGANISATION: (
-        "Organisationen",
-        ("Organisation", "Organisations", "Organizations", "Akteure", "Träger", "Partner"),
-    ),
-    _L.PERSON: (
-        "Personen",
-        ("Person", "People", "Ansprechpersonen", "Ansprechpartner", "Kontakte", "Contacts"),
-    ),
-    _L.BODY: ("Gremien", ("Gremium", "Body", "Bodies", "Committees")),
-    _L.OFFER: ("Angebote", ("Angebot", "Offer", "Offers", "Services")),
-    _L.AREA: ("Gebiete", ("Gebiet", "Area", "Areas", "Orte", "Gemeinden")),
-    _L.FIELD: ("Handlungsfelder", ("Handlungsfeld", "Field", "Fields")),
-    _L.TARGET_GROUP: ("Zielgruppen", ("Zielgruppe", "TargetGroup", "Target groups")),
-    _L.EVENT: ("Veranstaltungen", ("Veranstaltung", "Event", "Events")),
-}
-
-#: tie sheets: type -> (title, aliases, (start word, end word), start aliases, end aliases)
-_TIE_SHEETS: dict[
-    RelType, tuple[str, tuple[str, ...], tuple[str, str], tuple[str, ...], tuple[str, ...]]
-] = {  # noqa: E501
-    _R.COOPERATES_WITH: (
-        "Kooperationen",
-        ("Kooperation", "Cooperations", "Kooperationsbeziehungen"),
-        ("Organisation", "Partner"),
-        ("Organisation A", "Organisation 1", "Partner A", "Partner 1", "Träger"),
-        (
-            "Partner B",
-            "Partner 2",
-            "Organisation B",
-            "Organisation 2",
-            "Kooperationspartner",
-            "Partnerorganisation",
-        ),
-    ),
-    _R.BELONGS_TO: (
-        "Dachverbände",
-        ("Dachverbaende", "Zugehörigkeiten", "Belongs to", "Mitgliedsverbände"),
-        ("Organisation", "Dachverband"),
-        ("Mitgliedsorganisation", "Untergliederung"),
-        ("Spitzenverband", "Dachorganisation"),
-    ),
-    _R.MEMBER_OF: (
-        "Mitgliedschaften",
-        ("Mitgliedschaft", "Memberships", "Gremienmitglieder", "Projektrat"),
-        ("Mitglied", "Gremium"),
-        ("Organisation", "Person", "Name", "Member"),
-        ("Body", "Ausschuss", "Arbeitskreis"),
-    ),
-    _R.REPRESENTS: (
-        "Vertretungen",
-        ("Vertretung", "Represents"),
-        ("Person", "Organisation"),
-        ("Ansprechperson", "Name"),
-        ("Einrichtung", "Träger"),
-    ),
-    _R.PROVIDES: (
-        "Trägerschaften",
-        ("Traegerschaften", "Provides", "Angebotsträger"),
-        ("Träger", "Angebot"),
-        ("Organisation", "Anbieter", "Provider"),
-        ("Offer", "Titel"),
-    ),
-    _R.ADDRESSES: (
-        "Angebote-Handlungsfelder",
-        ("Addresses",),
-        ("Angebot", "Handlungsfeld"),
-        ("Offer",),
-        ("Field",),
-    ),
-    _R.SERVES: (
-        "Angebote-Zielgruppen",
-        ("Serves",),
-        ("Angebot", "Zielgruppe"),
-        ("Offer",),
-        ("Target group",),
-    ),
-    _R.AVAILABLE_IN: (
-        "Angebote-Gebiete",
-        ("Available in",),
-        ("Angebot", "Gebiet"),
-        ("Offer",),
-        ("Area", "Ort"),
-    ),
-    _R.ACTIVE_IN: (
-        "Organisationen-Gebiete",
-        ("Active in",),
-        ("Organisation", "Gebiet"),
-        (),
-        ("Area", "Ort"),
-    ),
-    _R.WORKS_ON: (
-        "Organisationen-Handlungsfelder",
-        ("Works on",),
-        ("Organisation", "Handlungsfeld"),
-        (),
-        ("Field",),
-    ),
-    _R.PART_OF: (
-        "Gebietsgliederung",
-        ("Part of",),
-        ("Gebiet", "Übergeordnetes Gebiet"),
-        ("Teilgebiet",),
-        ("Obergebiet",),
-    ),
-    _R.ATTENDED: (
-        "Teilnahmen",
-        ("Teilnahme", "Attended", "Teilnehmende"),
-        ("Teilnehmende", "Veranstaltung"),
-        ("Teilnehmer", "Organisation", "Person"),
-        ("Event",),
-    ),
-}
 
 
 def _node_sheet(label: NodeLabel) -> SheetSpec:
     model = NODE_MODELS[label]
-    extra = _LABEL_ALIASES.get(label, {})
+    entry = LABELS[label]
+    extra = entry.header_aliases
     columns = []
     for prop, kind in property_kinds(model).items():
         header, aliases = _HEADERS[prop]
@@ -481,15 +282,19 @@ def _node_sheet(label: NodeLabel) -> SheetSpec:
                 required=field_info.is_required() and prop != "id",
             )
         )
-    for prop, header, aliases, link in _LINKS.get(label, ()):
-        columns.append(Column(prop, header, ColumnKind.LINK, aliases, link=link, exported=False))
-    title, aliases = _NODE_SHEETS[label]
-    return SheetSpec(str(label), title, aliases, tuple(columns), label=label)
+    for c in entry.links:
+        link = Link(c.rel, c.other, c.outgoing)
+        columns.append(
+            Column(c.prop, c.header, ColumnKind.LINK, c.aliases, link=link, exported=False)
+        )
+    return SheetSpec(str(label), entry.plural, entry.sheet_aliases, tuple(columns), label=label)
 
 
 def _tie_sheet(rel: RelType) -> SheetSpec:
     model = REL_SPECS[rel].model
-    title, aliases, (start, end), start_aliases, end_aliases = _TIE_SHEETS[rel]
+    tie = TIES[rel]
+    title, aliases, (start, end) = tie.sheet, tie.sheet_aliases, tie.ends
+    start_aliases, end_aliases = tie.from_aliases, tie.to_aliases
     columns = [
         Column("id", "ID", ColumnKind.STRING, _HEADERS["id"][1]),
         Column(

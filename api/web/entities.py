@@ -21,13 +21,13 @@ from api.services.entities import Entities
 from api.services.policy import HiddenProperty
 from api.web import lookups
 from api.web.forms import form_fields, parse_form, raw_values
-from api.web.i18n import N_
 from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import check_csrf
 from api.web.tie_forms import add_tie, change_tie, tie_forms
 from graph_schema import clock
 from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
 from graph_schema.model import Node, NodeLabel, RelType
+from graph_schema.registry import LABELS, LabelEntry
 from graph_schema.store import GraphStore
 from graph_schema.vocab import BodyKind
 
@@ -40,65 +40,37 @@ PageUser = Annotated[User, Depends(page_user)]
 
 @dataclass(frozen=True)
 class Section:
-    slug: str
-    label: NodeLabel
-    title: str
-    singular: str
-    filters: tuple[str, ...]
-    columns: tuple[str, ...]
+    """A list page with its entries' pages: the registry's entry of one label."""
+
+    entry: LabelEntry
+
+    @property
+    def slug(self) -> str:
+        return str(self.entry.page)
+
+    @property
+    def label(self) -> NodeLabel:
+        return self.entry.label
+
+    @property
+    def title(self) -> str:
+        return self.entry.plural
+
+    @property
+    def singular(self) -> str:
+        return self.entry.singular
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        return self.entry.filters
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.entry.columns
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "organisationen",
-        NodeLabel.ORGANISATION,
-        N_("Organisationen"),
-        N_("Organisation"),
-        ("kind", "area", "field"),
-        ("name", "kind", "short_name", "website"),
-    ),
-    Section(
-        "angebote",
-        NodeLabel.OFFER,
-        N_("Angebote"),
-        N_("Angebot"),
-        ("area", "field", "target_group", "programme"),
-        ("title", "programme", "languages", "starts_on", "ends_on"),
-    ),
-    Section(
-        "personen",
-        NodeLabel.PERSON,
-        N_("Personen"),
-        N_("Person"),
-        (),
-        ("name", "function", "email", "phone"),
-    ),
-    Section("gremien", NodeLabel.BODY, N_("Gremien"), N_("Gremium"), ("kind",), ("name", "kind")),
-    Section(
-        "gebiete",
-        NodeLabel.AREA,
-        N_("Gebiete"),
-        N_("Gebiet"),
-        ("kind",),
-        ("name", "kind", "population", "id"),
-    ),
-    Section(
-        "handlungsfelder",
-        NodeLabel.FIELD,
-        N_("Handlungsfelder"),
-        N_("Handlungsfeld"),
-        (),
-        ("name_de", "name_en"),
-    ),
-    Section(
-        "zielgruppen",
-        NodeLabel.TARGET_GROUP,
-        N_("Zielgruppen"),
-        N_("Zielgruppe"),
-        (),
-        ("name_de", "name_en"),
-    ),
-)
+#: the labels with pages of their own, in the navigation's order
+SECTIONS: tuple[Section, ...] = tuple(Section(e) for e in LABELS.values() if e.page)
 
 _BY_LABEL = {s.label: s for s in SECTIONS}
 

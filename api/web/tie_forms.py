@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,10 +17,10 @@ from pydantic import ValidationError
 from api.services.entities import Entities
 from api.web import lookups
 from api.web.forms import _date
-from api.web.i18n import N_
 from graph_schema import clock
 from graph_schema.errors import InvalidRelationship, InvalidValue, NotFound
-from graph_schema.model import REL_SPECS, NodeLabel, RelType, Tie
+from graph_schema.model import REL_SPECS, NodeLabel, Tie
+from graph_schema.registry import LABELS, TieForm
 from graph_schema.store import GraphStore
 from graph_schema.vocab import CooperationKind
 from graph_schema.vocab import Role as MemberRole
@@ -36,57 +35,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class TieForm:
-    """One "add a tie" form: the type, which end the page's entry is, the other end's labels
-    and the tie's own fields."""
-
-    rel: RelType
-    title: str
-    node_end: str  # "from" or "to"
-    other_labels: tuple[NodeLabel, ...]
-    fields: tuple[str, ...]
-
-
-_DATES = ("since", "until")
+#: the "add a tie" forms of each label's page, from the registry
 TIE_FORMS: dict[NodeLabel, tuple[TieForm, ...]] = {
-    NodeLabel.ORGANISATION: (
-        TieForm(
-            RelType.COOPERATES_WITH,
-            N_("Kooperation hinzufügen"),
-            "from",
-            (NodeLabel.ORGANISATION,),
-            ("kind", "intensity", *_DATES, "note"),
-        ),
-        TieForm(RelType.ACTIVE_IN, N_("Gebiet hinzufügen"), "from", (NodeLabel.AREA,), _DATES),
-        TieForm(
-            RelType.WORKS_ON, N_("Handlungsfeld hinzufügen"), "from", (NodeLabel.FIELD,), _DATES
-        ),
-    ),
-    NodeLabel.OFFER: (
-        TieForm(
-            RelType.ADDRESSES, N_("Handlungsfeld hinzufügen"), "from", (NodeLabel.FIELD,), _DATES
-        ),
-        TieForm(
-            RelType.SERVES, N_("Zielgruppe hinzufügen"), "from", (NodeLabel.TARGET_GROUP,), _DATES
-        ),
-        TieForm(RelType.AVAILABLE_IN, N_("Gebiet hinzufügen"), "from", (NodeLabel.AREA,), _DATES),
-    ),
-    NodeLabel.BODY: (
-        TieForm(
-            RelType.MEMBER_OF,
-            N_("Mitglied hinzufügen"),
-            "to",
-            (NodeLabel.ORGANISATION, NodeLabel.PERSON),
-            ("role", "since"),
-        ),
-    ),
+    label: e.tie_forms for label, e in LABELS.items() if e.tie_forms
 }
 
-_LABEL_NAMES = {
-    NodeLabel.ORGANISATION: N_("Organisation"),
-    NodeLabel.PERSON: N_("Person"),
-}
+#: a tie's own date fields
+_DATES = ("since", "until")
 
 
 def _form_of(label: NodeLabel, rel: str) -> TieForm | None:
@@ -120,7 +75,7 @@ def tie_forms(
             continue
         options: list[tuple[str, str, str]] = []  # (label name, id, name)
         for other in form.other_labels:
-            group = _LABEL_NAMES.get(other, "")
+            group = LABELS[other].singular
             options += [
                 (group, i, n) for i, n in lookups.choices(store, other, lang) if i != node_id
             ]
