@@ -7,8 +7,7 @@ network valid on that day (today when only filters are given).
 
 Personal data: the data-protection policy (:mod:`api.services.policy`) decides, through the
 ``access`` of the user who exports; a viewer's export has no e-mail, phone or consent-date
-column at all. (``visible_people``, the people whose values may be shown, is the older way
-to say the same: ``None`` for everyone's.)
+column at all.
 """
 
 from __future__ import annotations
@@ -92,11 +91,10 @@ def collect(
     area: str | None = None,
     field: str | None = None,
     kind: str | None = None,
-    visible_people: set[str] | None = None,
-    access: Access | None = None,
+    access: Access = EVERYTHING,
 ) -> ExportData:
-    """The nodes and ties to export, with what ``access`` may see (default: as
-    ``visible_people`` says)."""
+    """The nodes and ties to export, with what ``access`` may see (default: everything:
+    the command line and backups)."""
     filters = {k: v for k, v in {"area": area, "field": field, "kind": kind}.items() if v}
     if as_of is None and not filters:
         nodes = list(dump.all_nodes(store))
@@ -106,8 +104,6 @@ def collect(
         as_of = snap.as_of
         nodes = sorted(snap.nodes, key=lambda n: (list(NodeLabel).index(n.label), n.id))
         ties = sorted(snap.ties, key=lambda t: (t.type, t.id))
-    if access is None:
-        access = EVERYTHING if visible_people is None else Access("export", own=visible_people)
     nodes = [access.redact(n) for n in nodes]
     dropped = access.columns_withheld(NodeLabel.PERSON)
     return ExportData(nodes, ties, as_of, filters, dropped)

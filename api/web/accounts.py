@@ -16,7 +16,7 @@ from api.services.accounts import AccountRuleBroken, UserCreate, UserUpdate
 from api.web import lookups
 from api.web.i18n import LANGUAGES
 from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
-from api.web.session import check_csrf
+from api.web.session import posted_form
 from graph_schema.errors import AlreadyExists, NotFound
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
@@ -91,9 +91,7 @@ def _rule_message(e: AccountRuleBroken | NotFound, _: Any) -> str:
 
 @router.post("/konten")
 async def create_account(request: Request) -> Response:
-    form = await request.form()
-    user = await run_in_threadpool(_admin, request)
-    check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+    form, user = await posted_form(request, _admin)
     values = {
         k: str(form.get(k, ""))[:200].strip()
         for k in ("username", "role", "organisation_id", "language")
@@ -127,9 +125,7 @@ async def create_account(request: Request) -> Response:
 
 @router.post("/konten/{username}")
 async def change_account(request: Request, username: str) -> Response:
-    form = await request.form()
-    user = await run_in_threadpool(_admin, request)
-    check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+    form, user = await posted_form(request, _admin)
     action = str(form.get("action", "save"))
 
     def run() -> Response:

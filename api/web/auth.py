@@ -25,6 +25,7 @@ from api.web.session import (
     check_login_csrf,
     clear_session_cookie,
     login_csrf_pair,
+    posted_form,
     session_user,
     set_login_cookie,
     set_session_cookie,
@@ -138,9 +139,7 @@ def account_page(request: Request, user: PageUser) -> Response:
 
 @router.post("/konto")
 async def account_save(request: Request) -> Response:
-    form = await request.form()
-    user = page_user(request)
-    check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+    form, user = await posted_form(request, page_user)
     store: GraphStore = request.app.state.store
     action = str(form.get("action", "language"))
     errors: dict[str, str] = {}

@@ -17,12 +17,11 @@ from starlette.concurrency import run_in_threadpool
 
 from api.security import Role, User
 from api.services.entities import Entities
-from api.transfer import duplicates
+from api.services.transfer import duplicates
 from api.web.entities import entity_url
 from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
-from api.web.session import check_csrf
+from api.web.session import posted_form
 from graph_schema.errors import NetzwerkatlasError, NotFound
-from graph_schema.store import GraphStore, dump
 
 __all__ = ["reason", "router"]
 
@@ -48,11 +47,6 @@ def reason(a: str, b: str, score: float, _: Any) -> str:
     return str(_("ähnlicher Name (Tippfehler?), Ähnlichkeit %(n)s %%") % {"n": f"{score:.0f}"})
 
 
-def _pairs(store: GraphStore) -> list[duplicates.Candidate]:
-    nodes = dump.all_nodes(store, list(duplicates.DUPLICATE_LABELS))
-    return duplicates.find_duplicates(nodes)
-
-
 def _entry(service: Entities, node_id: str) -> dict[str, Any]:
     """An entry with what the user may see of it and how many ties it has."""
     store = service.store
@@ -76,7 +70,7 @@ def _entry(service: Entities, node_id: str) -> dict[str, Any]:
 @router.get("/dubletten")
 def duplicates_page(request: Request, user: Editor) -> Response:
     _ = gettext_for(user.language)
-    pairs = _pairs(request.app.state.store)
+    pairs = duplicates.find_duplicates(request.app.state.store)
     rows = [
         {
             "label": c.label,
@@ -136,9 +130,7 @@ def merge_confirmation(request: Request, user: Editor, keep: Id, drop: Id) -> Re
 
 @router.post("/dubletten/zusammenfuehren")
 async def merge_entries(request: Request) -> Response:
-    form = await request.form()
-    user = await run_in_threadpool(_editor, request)
-    check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+    form, user = await posted_form(request, _editor)
     _ = gettext_for(user.language)
     keep = str(form.get("keep", ""))[:100]
     drop = str(form.get("drop", ""))[:100]

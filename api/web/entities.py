@@ -22,7 +22,7 @@ from api.services.policy import HiddenProperty
 from api.web import lookups
 from api.web.forms import form_fields, parse_form, raw_values
 from api.web.render import WebRoute, gettext_for, page_user, render
-from api.web.session import check_csrf
+from api.web.session import posted_form
 from api.web.tie_forms import add_tie, change_tie, tie_forms
 from graph_schema import clock
 from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
@@ -218,9 +218,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.post(base + "/neu")
     async def create(request: Request) -> Response:
-        form = await request.form()
-        user = await run_in_threadpool(page_user, request)
-        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        form, user = await posted_form(request, page_user)
         raw = {k: str(v)[:6000] for k, v in form.items() if k != "csrf_token"}
         return await run_in_threadpool(_save, request, user, section, None, raw)
 
@@ -232,9 +230,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.post(base + "/{node_id}/beziehungen")
     async def add_tie_form(request: Request, node_id: str) -> Response:
-        form = await request.form()
-        user = await run_in_threadpool(page_user, request)
-        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        form, user = await posted_form(request, page_user)
         raw = {k: str(v)[:2000] for k, v in form.items() if k != "csrf_token"}
 
         def run() -> Response:
@@ -254,9 +250,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.post(base + "/{node_id}/beziehungen/{tie_id}")
     async def change_tie_form(request: Request, node_id: str, tie_id: str) -> Response:
-        form = await request.form()
-        user = await run_in_threadpool(page_user, request)
-        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        form, user = await posted_form(request, page_user)
         raw = {k: str(v)[:200] for k, v in form.items() if k != "csrf_token"}
 
         def run() -> Response:
@@ -307,9 +301,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.post(base + "/{node_id}/bearbeiten")
     async def update(request: Request, node_id: str) -> Response:
-        form = await request.form()
-        user = await run_in_threadpool(page_user, request)
-        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        form, user = await posted_form(request, page_user)
         raw = {k: str(v)[:6000] for k, v in form.items() if k != "csrf_token"}
         return await run_in_threadpool(_save, request, user, section, node_id, raw)
 
@@ -323,9 +315,7 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
 
     @router.post(base + "/{node_id}/loeschen")
     async def delete(request: Request, node_id: str) -> Response:
-        form = await request.form()
-        user = await run_in_threadpool(page_user, request)
-        check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+        form, user = await posted_form(request, page_user)
 
         await run_in_threadpool(_service(request, user).delete, label, node_id)
         return RedirectResponse(f"{base}?geloescht=1", status_code=303)

@@ -13,8 +13,11 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from api.security import Role, User, token_hash
 from graph_schema.errors import NetzwerkatlasError, NotFound
@@ -30,6 +33,7 @@ __all__ = [
     "clear_session_cookie",
     "csrf_token",
     "login_csrf_pair",
+    "posted_form",
     "check_login_csrf",
     "session_user",
     "set_session_cookie",
@@ -116,6 +120,18 @@ def check_csrf(request: Request, user: User, submitted: str | None) -> None:
     """Raise CsrfFailed unless ``submitted`` is the session's token."""
     if not submitted or not hmac.compare_digest(submitted, csrf_token(request, user)):
         raise CsrfFailed("csrf")
+
+
+async def posted_form(request: Request, who: Callable[[Request], User]) -> tuple[FormData, User]:
+    """A form posted to the web UI and who posted it, its CSRF token checked.
+
+    ``who`` is the page's user check (e.g. signed in, or an editor); it reads the store, so
+    it runs in a worker thread, after the form is read (a form is read once).
+    """
+    form = await request.form()
+    user = await run_in_threadpool(who, request)
+    check_csrf(request, user, str(form.get(CSRF_FIELD, "")) or None)
+    return form, user
 
 
 def login_csrf_pair(request: Request) -> tuple[str, str]:

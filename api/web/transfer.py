@@ -35,7 +35,7 @@ from api.web.render import (
     render,
     require_roles,
 )
-from api.web.session import check_csrf
+from api.web.session import posted_form
 from graph_schema.errors import AlreadyExists, NetzwerkatlasError
 
 __all__ = ["router"]
@@ -222,9 +222,7 @@ def import_page(request: Request, user: Editor) -> Response:
 
 @router.post("/import")
 async def import_upload(request: Request) -> Response:
-    form = await request.form()
-    user = await run_in_threadpool(_editor, request)
-    check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+    form, user = await posted_form(request, _editor)
     upload = await _file_of(form)
     return await run_in_threadpool(_import_step, request, user, form, upload)
 
@@ -309,9 +307,7 @@ def _restore(request: Request, data: bytes, replace: bool, _: Callable[[str], st
 
 @router.post("/sicherung")
 async def restore_upload(request: Request) -> Response:
-    form = await request.form()
-    user = await run_in_threadpool(_admin, request)
-    check_csrf(request, user, str(form.get("csrf_token", "")) or None)
+    form, user = await posted_form(request, _admin)
     _ = gettext_for(user.language)
     upload = await _file_of(form)
     if upload is None:

@@ -11,6 +11,7 @@ import igraph
 import networkx as nx
 import openpyxl
 
+from api.services.policy import PUBLIC
 from api.transfer import exporter
 from api.transfer.columns import SHEETS
 from graph_schema.model import NodeLabel
@@ -66,7 +67,7 @@ def test_everything_is_exported_by_default_but_as_of_narrows(store: GraphStore) 
 
 def test_without_personal_data_no_person_contact_is_left(store: GraphStore) -> None:
     fill(store)
-    data = exporter.collect(store, visible_people=set())
+    data = exporter.collect(store, access=PUBLIC)
     people = [n for n in data.nodes if n.label == NodeLabel.PERSON]
     assert people
     emails = [p.email for p in exporter.collect(store).nodes if p.label == "Person" and p.email]

@@ -9,9 +9,11 @@ from api.transfer.duplicates import Candidate
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore, dump
 
-__all__ = ["THRESHOLD", "Candidate", "find_duplicates", "merge"]
+__all__ = ["THRESHOLD", "Candidate", "find_duplicates", "loose_key", "merge"]
 
 THRESHOLD = duplicates.THRESHOLD
+#: a name without case, spacing, punctuation and legal form (why two names are one)
+loose_key = duplicates.loose_key
 
 
 def find_duplicates(

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
-from api.permissions import owned_ids
 from api.security import User
+from api.services.policy import EVERYTHING, PUBLIC, access_for
 from api.transfer import backup, exporter
 from api.transfer import report as network_report
 from api.transfer.backup import BackupSummary
@@ -108,14 +108,11 @@ def export_network(
         field: a field id.
         kind: an organisation kind.
     """
-    visible: set[str] | None = None
     if not personal:
-        visible = set()
-    elif user is not None and not user.sees_personal_data:
-        visible = owned_ids(store, user)
-    data = exporter.collect(
-        store, as_of=as_of, area=area, field=field, kind=kind, visible_people=visible
-    )
+        access = PUBLIC
+    else:
+        access = EVERYTHING if user is None else access_for(store, user)
+    data = exporter.collect(store, as_of=as_of, area=area, field=field, kind=kind, access=access)
     media, ext = EXPORT_FORMATS[fmt]
     stamp = (as_of or clock.today()).isoformat()
     return Download(
