@@ -26,7 +26,7 @@ help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
 	@echo "make test   - install and run every test (LadybugDB and a real Neo4j 5)"
 	@echo "make bench  - time generation, load, API, analysis and web views at 300 to 30,000 organisations"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff (rules, complexity at most 15, format) and mypy; CI runs it first"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools

@@ -3,9 +3,9 @@
 Operation ids and schema names are what generated clients name their functions and
 classes after, so they read like what a person would write (``list_organisations``,
 ``create_tie``, ``SignInForm``), not FastAPI's defaults (``list_nodes_api_organisations_get``,
-``Body_sign_in``). ``/docs`` is Swagger UI from the app's own
-static files (``api/static/vendor/swagger-ui``) with the document inside the page: no CDN,
-no validator, no request to another host.
+``Body_sign_in``). ``/docs`` is Swagger UI from the app's own static files
+(``api/static/vendor/swagger-ui``) with the document inside the page: no CDN, no validator,
+no request to another host.
 """
 
 from __future__ import annotations

@@ -262,7 +262,6 @@ _KIND_OF: dict[PropKind, ColumnKind] = {
 }
 
 
-
 def _node_sheet(label: NodeLabel) -> SheetSpec:
     model = NODE_MODELS[label]
     entry = LABELS[label]
