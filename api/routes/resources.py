@@ -67,7 +67,7 @@ def entities(request: Request, user: User) -> Entities:
     return Entities(request.app.state.store, user)
 
 
-def build_router(res: Resource) -> APIRouter:  # noqa: C901 - one closure per route
+def build_router(res: Resource) -> APIRouter:
     label = res.label
     router = APIRouter(prefix=f"/api/{res.path}", tags=[res.api_title])
     Out = out_schema(label)

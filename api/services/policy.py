@@ -50,9 +50,9 @@ N = TypeVar("N", bound=Node)
 
 #: per label, the properties not every user may see
 PROTECTED: dict[str, tuple[str, ...]] = {
-    str(label): tuple(model.personal_properties)  # type: ignore[attr-defined]
+    str(label): model.personal_properties
     for label, model in NODE_MODELS.items()
-    if getattr(model, "personal_properties", ())
+    if model.personal_properties
 }
 
 _USES = {"sort": "sorted", "filter": "filtered", "search": "searched"}

@@ -125,7 +125,8 @@ def _filter_options(store: GraphStore, section: Section, lang: str) -> dict[str,
     return options
 
 
-def _build(section: Section) -> None:  # noqa: C901 - one closure per page
+def _add_list_page(section: Section) -> None:
+    """The list of a label's entries, with filters, search, sorting and pages."""
     label = section.label
     base = f"/{section.slug}"
 
@@ -209,6 +210,12 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
             status=status,
         )
 
+
+def _add_entry_pages(section: Section) -> None:
+    """An entry's page, and the forms that create it."""
+    label = section.label
+    base = f"/{section.slug}"
+
     @router.get(base + "/neu", name=f"{section.slug}-new")
     def new_page(request: Request, user: PageUser) -> Response:
         service = _service(request, user)
@@ -227,6 +234,12 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
         service = _service(request, user)
         node = service.get(label, node_id)
         return render(request, "entity_detail.html", _detail(service, section, node))
+
+
+def _add_tie_forms(section: Section) -> None:
+    """The forms that add, end, change and delete an entry's ties."""
+    label = section.label
+    base = f"/{section.slug}"
 
     @router.post(base + "/{node_id}/beziehungen")
     async def add_tie_form(request: Request, node_id: str) -> Response:
@@ -290,6 +303,12 @@ def _build(section: Section) -> None:  # noqa: C901 - one closure per page
                 "other_label": found[0]["other_label"],
             },
         )
+
+
+def _add_change_pages(section: Section) -> None:
+    """The forms that change and delete an entry, and its history."""
+    label = section.label
+    base = f"/{section.slug}"
 
     @router.get(base + "/{node_id}/bearbeiten", name=f"{section.slug}-edit")
     def edit_page(request: Request, user: PageUser, node_id: str) -> Response:
@@ -532,5 +551,6 @@ def _hidden_message(e: HiddenProperty, _: Any) -> str:
     return str(text % {"field": name})
 
 
-for _section in SECTIONS:
-    _build(_section)
+for _section in SECTIONS:  # in this order: "/neu" before "/{node_id}"
+    for _add in (_add_list_page, _add_entry_pages, _add_tie_forms, _add_change_pages):
+        _add(_section)
