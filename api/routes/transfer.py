@@ -135,6 +135,19 @@ def list_duplicates(
     return [c.as_dict() for c in transfer.find_duplicates(_store(request), label, threshold)]
 
 
+class MergeOut(BaseModel):
+    kept: str = Field(description="The entry that stays")
+    merged: str = Field(description="The entry merged into it (deleted)")
+    moved_ties: int = Field(description="Ties moved to the kept entry")
+    removed_ties: int = Field(description="Ties dropped as duplicates of the kept entry's")
+    filled: list[str] = Field(description="Properties of the kept entry filled from the other")
+
+
+class RestoreOut(BaseModel):
+    restored: dict[str, int] = Field(description="Restored records per kind")
+    note: str
+
+
 class MergeIn(BaseModel):
     keep: str = Field(min_length=1, max_length=100, description="The entry that stays")
     drop: str = Field(min_length=1, max_length=100, description="The entry merged into it")
@@ -148,8 +161,8 @@ class MergeIn(BaseModel):
 )
 def merge_entries(
     request: Request, user: CurrentUser, body: Annotated[MergeIn, Body()]
-) -> dict[str, Any]:
-    return transfer.merge(_store(request), body.keep, body.drop, actor=user.username)
+) -> MergeOut:
+    return MergeOut(**transfer.merge(_store(request), body.keep, body.drop, actor=user.username))
 
 
 @router.get(
@@ -173,15 +186,14 @@ async def upload_restore(
     request: Request,
     file: Annotated[UploadFile, File(description="A file from /api/backup")],
     replace: Annotated[bool, Form(description="Delete everything first")] = False,
-) -> dict[str, Any]:
+) -> RestoreOut:
     data = await file.read()
     counts = await run_in_threadpool(
         transfer.restore_upload, _store(request), data, replace=replace
     )
-    return {
-        "restored": counts,
-        "note": "Sign in again: access tokens are not part of a backup.",
-    }
+    return RestoreOut(
+        restored=counts, note="Sign in again: access tokens are not part of a backup."
+    )
 
 
 @router.get(
