@@ -6,6 +6,9 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
+from api.services.transfer import uploads as uploads_module
 from api.services.transfer.uploads import UPLOAD_TTL_S, Owner, Uploads
 
 ME = Owner("session-hash", "editor")
@@ -48,13 +51,29 @@ def test_an_upload_is_deleted_when_taken_or_dropped(tmp_path: Path) -> None:
     assert list(uploads.root.iterdir()) == []
 
 
-def test_an_upload_left_waiting_is_deleted_with_the_next_one(tmp_path: Path) -> None:
+def test_an_upload_left_waiting_is_deleted_with_the_next_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     uploads = Uploads.in_data_dir(tmp_path)
     old = uploads.keep(ME, b"old", "old.csv")
-    past = time.time() - UPLOAD_TTL_S - 10
-    for path in uploads.root.glob(f"{old.token}.*"):
-        os.utime(path, (past, past))
+    later = time.time() + UPLOAD_TTL_S + 10
+    monkeypatch.setattr(uploads_module.time, "time", lambda: later)
     new = uploads.keep(ME, b"new", "new.csv")
     assert uploads.peek(ME, old.token) is None
     left = sorted(p.name for p in uploads.root.iterdir())
     assert left == [f"{new.token}.bin", f"{new.token}.json"]
+
+
+def test_an_uploads_age_is_the_apps_clock_not_the_files(tmp_path: Path) -> None:
+    """Files written long ago by the file system's clock (a clock set forward since, or
+    faketime) stay as long as the app touched them recently; a file without metadata is
+    useless and goes."""
+    uploads = Uploads.in_data_dir(tmp_path)
+    kept = uploads.keep(ME, b"x", "a.csv")
+    past = time.time() - 10 * UPLOAD_TTL_S
+    for path in uploads.root.glob(f"{kept.token}.*"):
+        os.utime(path, (past, past))
+    (uploads.root / "stray.bin").write_bytes(b"?")
+    uploads.keep(ME, b"y", "b.csv")
+    assert uploads.peek(ME, kept.token) is not None
+    assert not (uploads.root / "stray.bin").exists()

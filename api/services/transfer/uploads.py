@@ -1,16 +1,17 @@
 """Uploaded files waiting between the import's preview and its confirmation.
 
 Each upload is kept under the data folder (``<data>/uploads``) as two files named by a
-random token: ``<token>.bin`` (the file) and ``<token>.json`` (its owner, its name, and what
-the last dry run showed). The token is bound to the session that uploaded it; the files are
-deleted when the import runs or is discarded, and any upload not touched for
-:data:`UPLOAD_TTL_S` is deleted with the next upload.
+random token: ``<token>.bin`` (the file) and ``<token>.json`` (its owner, its name, when it
+was last touched, and what the last dry run showed). The token is bound to the session that
+uploaded it; the files are deleted when the import runs or is discarded, and any upload not
+touched for :data:`UPLOAD_TTL_S` is deleted with the next upload. Its age is measured with
+the app's own clock, written into the metadata, not with the file's modification time: the
+two clocks need not agree (a clock set forward, ``faketime`` in the tests).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import time
@@ -72,16 +73,22 @@ class Uploads:
         return self.root / f"{token}.bin", self.root / f"{token}.json"
 
     def purge(self) -> None:
-        """Delete the uploads not touched for the time limit."""
+        """Delete the uploads not touched for the time limit (and files without metadata:
+        they can never be used)."""
         if not self.root.exists():
             return
         limit = time.time() - self.ttl_s
-        for path in self.root.iterdir():
+        for path in self.root.glob("*.json"):
             try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-            except OSError:
-                pass
+                touched = float(json.loads(path.read_text()).get("touched", 0))
+            except (OSError, ValueError, TypeError, AttributeError):
+                touched = 0.0
+            if touched < limit:
+                path.with_suffix(".bin").unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+        for path in self.root.glob("*.bin"):
+            if not path.with_suffix(".json").exists():
+                path.unlink(missing_ok=True)
 
     def keep(self, owner: Owner, data: bytes, filename: str) -> Kept:
         """Keep ``data`` for ``owner`` under a new random token."""
@@ -89,9 +96,14 @@ class Uploads:
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         token = secrets.token_urlsafe(24)
         data_path, meta_path = self._paths(token)
+        meta = {
+            "session": owner.session,
+            "user": owner.username,
+            "filename": filename,
+            "touched": time.time(),
+        }
+        meta_path.write_text(json.dumps(meta))  # first: a file without it would be purged
         data_path.write_bytes(data)
-        meta = {"session": owner.session, "user": owner.username, "filename": filename}
-        meta_path.write_text(json.dumps(meta))
         return Kept(token, data, meta)
 
     def _meta(self, owner: Owner, token: str) -> dict[str, Any] | None:
@@ -119,13 +131,8 @@ class Uploads:
 
     def remember(self, kept: Kept, **facts: Any) -> None:
         """Add ``facts`` to the upload's metadata and restart its time limit."""
-        kept.meta = {**kept.meta, **facts}
-        data_path, meta_path = self._paths(kept.token)
-        meta_path.write_text(json.dumps(kept.meta))
-        try:
-            os.utime(data_path)
-        except OSError:
-            pass
+        kept.meta = {**kept.meta, **facts, "touched": time.time()}
+        self._paths(kept.token)[1].write_text(json.dumps(kept.meta))
 
     def take(self, owner: Owner, token: str) -> Kept | None:
         """The upload of ``token`` if it belongs to ``owner``; deleted once read."""
