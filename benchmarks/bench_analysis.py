@@ -48,10 +48,9 @@ def demo_snapshot(size: int, seed: int = 20240901, today: dt.date = TODAY) -> An
     from graph_schema.demo import generate_region
     from graph_schema.snapshot import Snapshot
     from graph_schema.store.graph_store import share_fields
-    from network._snapshot import exists_on
 
     region = generate_region(size, seed=seed, today=today)
-    nodes = [n for items in region.nodes.values() for n in items if exists_on(n, today)]
+    nodes = [n for items in region.nodes.values() for n in items if n.exists_on(today)]
     ids = {n.id for n in nodes}
     ties = [
         t

@@ -119,6 +119,19 @@ class Node(_Model):
     def display_name(self) -> str:
         return str(getattr(self, self.name_property))
 
+    def exists_on(self, day: dt.date) -> bool:
+        """Whether the node existed on ``day``: founded, started or held by then, not ended
+        before (:attr:`valid_from`, :attr:`valid_until`; always, for labels without them).
+
+        Examples:
+            >>> offer = Offer(id="off-1", title="Sprachcafé", ends_on=dt.date(2024, 12, 31))
+            >>> offer.exists_on(dt.date(2024, 6, 1)), offer.exists_on(dt.date(2025, 1, 1))
+            (True, False)
+        """
+        begins = getattr(self, self.valid_from) if self.valid_from else None
+        ends = getattr(self, self.valid_until) if self.valid_until else None
+        return (begins is None or begins <= day) and (ends is None or day <= ends)
+
 
 class Organisation(Node):
     """Any actor of the network: welfare association, MSO, authority, initiative, ..."""

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from graph_schema.model import NODE_VALIDITY, Node, NodeLabel, RelType, Tie
+from graph_schema.model import Node, NodeLabel, RelType, Tie
 
 if TYPE_CHECKING:
     from graph_schema.snapshot import Snapshot
 
-__all__ = ["OfferRecord", "SnapshotIndex", "exists_on", "gc_paused"]
+__all__ = ["OfferRecord", "SnapshotIndex", "gc_paused"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -48,21 +48,6 @@ def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def exists_on(node: Node, day: dt.date) -> bool:
-    """Whether ``node`` existed on ``day`` (founded / started by then, not ended before).
-
-    Examples:
-        >>> from graph_schema.model import Offer
-        >>> offer = Offer(id="off-1", title="Sprachcafé", ends_on=dt.date(2024, 12, 31))
-        >>> exists_on(offer, dt.date(2024, 6, 1)), exists_on(offer, dt.date(2025, 1, 1))
-        (True, False)
-    """
-    start, end = NODE_VALIDITY.get(node.label, (None, None))
-    begins = getattr(node, start) if start else None
-    ends = getattr(node, end) if end else None
-    return (begins is None or begins <= day) and (ends is None or day <= ends)
-
-
 @dataclass
 class OfferRecord:
     """A valid offer with its valid ties, as plain ids."""
@@ -82,7 +67,7 @@ class SnapshotIndex:
     def __init__(self, snapshot: Snapshot) -> None:
         self.day: dt.date = snapshot.as_of
         self.nodes: dict[str, Node] = {
-            n.id: n for n in sorted(snapshot.nodes, key=lambda n: n.id) if exists_on(n, self.day)
+            n.id: n for n in sorted(snapshot.nodes, key=lambda n: n.id) if n.exists_on(self.day)
         }
         raw: dict[RelType, list[Tie]] = defaultdict(list)
         for t in snapshot.ties:

@@ -10,7 +10,6 @@ from api.services.wording import worded
 from graph_schema import clock
 from graph_schema.demo import DemoRegion, generate_region
 from graph_schema.snapshot import Snapshot
-from network._snapshot import exists_on
 from network.actors import actor_metrics, bridges
 from network.brokerage import brokerage
 from network.figures import communities, summary
@@ -29,7 +28,7 @@ TODAY = clock.today()
 
 def demo_snapshot(region: DemoRegion, today: dt.date) -> Snapshot:
     """What the store returns for ``today``: existing nodes, ties valid then."""
-    nodes = [n for items in region.nodes.values() for n in items if exists_on(n, today)]
+    nodes = [n for items in region.nodes.values() for n in items if n.exists_on(today)]
     ids = {n.id for n in nodes}
     ties = [
         t
