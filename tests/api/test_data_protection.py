@@ -107,6 +107,9 @@ def test_erasing_a_person_erases_the_records_merged_into_them(api: Api) -> None:
     for entity in ("per-1", "per-2"):
         text = api.as_("admin", "GET", "/api/history", params={"entity": entity}).text
         assert not _leaks(text), (entity, text)
+    # and a backup made afterwards holds neither record's values (Art. 17)
+    backup = api.as_("admin", "GET", "/api/backup")
+    assert backup.status_code == 200 and "per-1" in backup.text and not _leaks(backup.text)
 
 
 # --------------------------------------------------------------------------- whole network
