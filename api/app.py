@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -9,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import openapi, web
-from api.bootstrap import ensure_secret_key
+from api.bootstrap import ensure_secret_key, secure_data_dir
 from api.errors import install_error_handlers
 from api.routes import (
     analysis,
@@ -17,6 +18,7 @@ from api.routes import (
     health,
     history,
     network,
+    proposals,
     resources,
     ties,
     transfer,
@@ -25,6 +27,7 @@ from api.routes import (
 from api.security import LoginLimiter
 from api.services.analysis import AnalysisService
 from api.settings import Settings, open_store
+from graph_schema.files import PRIVATE_UMASK
 from graph_schema.store import GraphStore
 from network import pool
 
@@ -39,6 +42,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
+        if own:  # all it writes while serving (database log, uploads, layouts): private
+            secure_data_dir(settings.data_dir)
+            umask = os.umask(PRIVATE_UMASK)
         app.state.store = store if store is not None else open_store(settings)
         app.state.analysis = AnalysisService(app.state.store)
         # the analysis' worker process takes a second to start: not on the first request
@@ -55,6 +61,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 pool.shutdown()
                 app.state.store.close()
+                os.umask(umask)
 
     app = FastAPI(
         title="Netzwerkatlas",
@@ -91,6 +98,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             generate_unique_id_function=openapi.resource_operation_id(resource),
         )
     app.include_router(ties.router)
+    app.include_router(proposals.router)
     app.include_router(network.router)
     app.include_router(history.router)
     app.include_router(analysis.router)

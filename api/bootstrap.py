@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph_schema.errors import AlreadyExists
+from graph_schema.files import make_private, make_private_tree, private_dir, write_private
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
 from graph_schema.store.records import Account
@@ -26,6 +26,7 @@ __all__ = [
     "first_start",
     "load_demo",
     "password_changed",
+    "secure_data_dir",
 ]
 
 #: store setting recording that (and when) the demo region was loaded
@@ -117,12 +118,24 @@ ADMIN_PASSWORD_FILE = "initial-admin-password"
 SECRET_KEY_FILE = "secret-key"
 
 
+#: what the app keeps in the data folder besides the database (which its backend guards)
+PRIVATE_ENTRIES = (ADMIN_PASSWORD_FILE, SECRET_KEY_FILE, "uploads", "layouts")
+
+
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.chmod(path, 0o600)
+    private_dir(path.parent)
+    write_private(path, text.encode())
+
+
+def secure_data_dir(data_dir: Path | str) -> None:
+    """Make the data folder 0700 and what the app keeps in it 0600 / 0700 where an earlier
+    release (or a copy) left them readable by others (personal data, password hashes)."""
+    folder = Path(data_dir)
+    if not folder.exists():
+        return
+    make_private(folder)
+    for name in PRIVATE_ENTRIES:
+        make_private_tree(folder / name)
 
 
 def ensure_admin(store: GraphStore, data_dir: Path) -> str | None:

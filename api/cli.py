@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,10 +29,12 @@ from api.bootstrap import (
     ensure_vocabulary,
     first_start,
     load_demo,
+    secure_data_dir,
 )
 from api.settings import Settings, open_store
 from graph_schema import clock
 from graph_schema.errors import NetzwerkatlasError, StoreBusy
+from graph_schema.files import private_umask
 from graph_schema.store import GraphStore
 from graph_schema.vocab import label_for
 
@@ -53,11 +56,16 @@ def _fail(message: str, code: int = 1) -> None:
 
 @contextmanager
 def _store(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
-    store = open_store(settings, read_only=read_only)
-    try:
-        yield store
-    finally:
-        store.close()
+    """The store, with everything written meanwhile (database files, backups, uploads of
+    the server this CLI runs) readable by the owner only."""
+    with private_umask():
+        if not read_only:
+            secure_data_dir(settings.data_dir)
+        store = open_store(settings, read_only=read_only)
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 def _settings() -> Settings:
@@ -359,6 +367,7 @@ def import_(
     from api.services import transfer
 
     settings = _settings()
+    transfer.check_size(file.stat().st_size)  # before reading a file of gigabytes
     data = file.read_bytes()
     given = transfer.mapping_from_options(
         data,
@@ -512,6 +521,7 @@ def backup(
     settings = _settings()
     tmp = file.with_name(file.name + ".part")
     with _store(settings, read_only=True) as store, tmp.open("wb") as out:
+        os.fchmod(out.fileno(), 0o600)  # accounts and personal data (also over an old .part)
         counts = write_backup(store, out)
     tmp.replace(file)
     console.print(f"Backed up {sum(counts.values()):,} records to {file}.")

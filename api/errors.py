@@ -60,6 +60,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NetzwerkatlasError)
     async def domain_error(request: Request, exc: NetzwerkatlasError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:  # a sign-in throttle (429) says how long to wait
+            headers = {"Retry-After": str(retry_after)}
         return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

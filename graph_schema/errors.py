@@ -11,6 +11,7 @@ import re
 
 __all__ = [
     "AlreadyExists",
+    "Conflict",
     "InvalidRelationship",
     "InvalidValue",
     "NetzwerkatlasError",
@@ -66,6 +67,13 @@ class NotFound(NetzwerkatlasError):
 
 class AlreadyExists(NetzwerkatlasError):
     """A node or tie with that id exists already."""
+
+    status = 409
+
+
+class Conflict(NetzwerkatlasError):
+    """The entry changed since the version a change was based on was read; nothing was
+    written (read it again, then apply the change)."""
 
     status = 409
 

@@ -6,7 +6,7 @@ Each route parses, calls :class:`api.services.entities.Entities` and shapes the 
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from pydantic import Field
 
 from api.schemas import (
@@ -21,11 +21,20 @@ from api.schemas import (
 )
 from api.security import CurrentUser, Role, User, require
 from api.services.entities import Entities
-from graph_schema.errors import InvalidValue
+from graph_schema.errors import Conflict, InvalidValue, NetzwerkatlasError
 from graph_schema.model import NodeLabel
 from graph_schema.registry import LABELS, LabelEntry
 
-__all__ = ["ERRORS", "RESOURCES", "WRITE_ERRORS", "HistoryItemPageOut", "Resource", "build_router"]
+__all__ = [
+    "ERRORS",
+    "RESOURCES",
+    "WRITE_ERRORS",
+    "HistoryItemPageOut",
+    "PreconditionFailed",
+    "Resource",
+    "build_router",
+    "if_match_versions",
+]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Not signed in"},
@@ -39,6 +48,52 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorOut, "description": "The database is busy or unreachable"},
 }
 WRITE_ERRORS = {**ERRORS, 409: {"model": ErrorOut, "description": "The id is taken"}}
+#: a change's answers: 412 when ``If-Match`` names another version than the entry's
+CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    412: {
+        "model": ErrorOut,
+        "description": "Precondition Failed (RFC 9110): the entry changed since the version "
+        "named in If-Match was read; nothing was written. Read it again (GET answers its "
+        "ETag), apply the change to what is stored now and send it with the new ETag.",
+    },
+}
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The entry's version (a strong entity tag); send it as If-Match with "
+        "a change to have it made only if nobody changed the entry in between",
+        "schema": {"type": "string"},
+    }
+}
+
+
+class PreconditionFailed(NetzwerkatlasError):
+    """``If-Match`` named another version than the entry has now (RFC 9110, 412)."""
+
+    status = 412
+
+
+def if_match_versions(header: str | None) -> list[str] | None:
+    """The versions an ``If-Match`` header accepts; None: any (no header, or ``*``).
+
+    Only strong entity tags count (RFC 9110 compares them strongly): a weak tag
+    (``W/"..."``) matches no version.
+
+    Examples:
+        >>> if_match_versions('"a1", W/"b2", "c3"')
+        ['a1', 'c3']
+        >>> if_match_versions(" * ") is None, if_match_versions(None) is None
+        (True, True)
+    """
+    if header is None or header.strip() == "*":
+        return None
+    tags = [t.strip() for t in header.split(",") if t.strip()]
+    return [t.strip('"') for t in tags if not t.startswith("W/")]
+
+
+def _etag(version: str) -> str:
+    return f'"{version}"'
+
 
 IdPath = Annotated[str, Path(min_length=1, max_length=100, description="The entry's id")]
 
@@ -142,18 +197,23 @@ def build_router(res: Resource) -> APIRouter:
         "/{node_id}",
         response_model=Out,
         response_model_exclude_unset=True,
-        responses=ERRORS,
+        responses={**ERRORS, 200: {"headers": ETAG_HEADER}},
         summary=f"One of {res.path}",
         dependencies=[readers],
     )
-    def get_node(request: Request, user: CurrentUser, node_id: IdPath) -> dict[str, Any]:
-        return entities(request, user).read(label, node_id)
+    def get_node(
+        request: Request, user: CurrentUser, node_id: IdPath, response: Response
+    ) -> dict[str, Any]:
+        service = entities(request, user)
+        node = service.get(label, node_id)
+        response.headers["ETag"] = _etag(service.version(node))
+        return service.values(node)
 
     @router.patch(
         "/{node_id}",
         response_model=Out,
         response_model_exclude_unset=True,
-        responses=ERRORS,
+        responses={**CHANGE_ERRORS, 200: {"headers": ETAG_HEADER}},
         summary=f"Change one of {res.path}",
         dependencies=[writers],
     )
@@ -162,10 +222,25 @@ def build_router(res: Resource) -> APIRouter:
         user: CurrentUser,
         node_id: IdPath,
         body: Annotated[Update, Body()],  # type: ignore[valid-type]
+        response: Response,
+        if_match: Annotated[
+            str | None,
+            Header(
+                max_length=2000,
+                description="Change only if the entry is still at this version (its ETag); "
+                "otherwise 412 and nothing is written",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         service = entities(request, user)
         changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
-        return service.values(service.update(label, node_id, changes))
+        expected = if_match_versions(if_match)
+        try:
+            node = service.update(label, node_id, changes, expected_version=expected)
+        except Conflict as e:  # only with If-Match: its answer is 412
+            raise PreconditionFailed(e.message) from e
+        response.headers["ETag"] = _etag(service.version(node))
+        return service.values(node)
 
     if label == NodeLabel.PERSON:
 

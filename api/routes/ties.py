@@ -6,11 +6,15 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.responses import JSONResponse
 
+from api.routes.proposals import ProposalOut
 from api.routes.resources import ERRORS, WRITE_ERRORS, IdPath, entities
 from api.schemas import TieCreate, TieOut, TiePageOut, TieUpdate
 from api.security import CurrentUser, Role, require
+from api.services.proposals import proposal_out
 from graph_schema.model import RelType, Tie
+from graph_schema.store.proposals import Proposal
 
 router = APIRouter(prefix="/api/ties", tags=["Ties"])
 readers = require(Role.ADMIN, Role.EDITOR, Role.PARTNER, Role.VIEWER)
@@ -36,17 +40,37 @@ def list_ties(
 
 
 @router.post(
-    "", response_model=TieOut, status_code=201, responses=WRITE_ERRORS, dependencies=[writers]
+    "",
+    response_model=TieOut,
+    status_code=201,
+    responses={
+        **WRITE_ERRORS,
+        202: {
+            "model": ProposalOut,
+            "description": "A partner's tie to someone else's entry, of a type partners may "
+            "propose: kept as a proposal until an editor confirms it (not yet in the graph)",
+        },
+    },
+    dependencies=[writers],
 )
 def create_tie(
     request: Request,
     user: CurrentUser,
     body: Annotated[TieCreate, Body()],  # type: ignore[valid-type]
-) -> dict[str, Any]:
-    """Create a tie; the ends must exist with the labels the type joins, until >= since."""
+) -> Any:
+    """Create a tie; the ends must exist with the labels the type joins, until >= since.
+
+    A partner ties only its own entries (its organisation, offers, contact persons; also
+    to areas, fields and target groups); a tie to another organisation's entry of a type
+    the office lets partners propose answers 202 with the proposal (``/api/proposals``).
+    """
     data = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
     rel = RelType(data.pop("type"))
-    return tie_out(entities(request, user).create_tie(rel, data))
+    made = entities(request, user).create_tie(rel, data)
+    if isinstance(made, Proposal):
+        content = ProposalOut.model_validate(proposal_out(made)).model_dump(mode="json")
+        return JSONResponse(content, status_code=202)
+    return tie_out(made)
 
 
 @router.get("/{tie_id}", response_model=TieOut, responses=ERRORS, dependencies=[readers])

@@ -2,7 +2,9 @@
 
 - ``POST /api/import`` (admin, editor): multipart ``file``, ``dry_run`` (default true),
   ``mapping`` (JSON, optional); answers the per-row report. A real run with rejected rows
-  writes nothing and answers 422 with the report.
+  writes nothing and answers 422 with the report. A file over a limit of
+  :mod:`api.transfer.limits` answers 413, a malformed one 422; the import stops when the
+  client disconnects.
 - ``GET /api/export?format=xlsx|csv|graphml|gexf|json`` (every role; with the filters of
   ``/api/network``); a viewer's export holds no personal contact data.
 - ``GET /api/duplicates`` and ``POST /api/merge`` (admin, editor).
@@ -27,6 +29,7 @@ from api.security import CurrentUser, Role, require
 from api.services import transfer
 from api.services.layouts import layouts
 from api.services.transfer.duplicates import THRESHOLD
+from api.transfer.importer import ImportReport
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
 
@@ -53,7 +56,10 @@ def _send(download: transfer.Download) -> Response:
 
 @router.post(
     "/api/import",
-    responses={**ERRORS, 413: {"description": "The file is too large"}},
+    responses={
+        **ERRORS,
+        413: {"description": "The file is too large, or unpacks to or holds too much"},
+    },
     summary="Import a spreadsheet (XLSX, CSV, ZIP of CSV); dry run by default",
     dependencies=[EDITORS],
 )
@@ -67,16 +73,17 @@ async def import_spreadsheet(
     ] = None,
 ) -> Response:
     data = await _read(file)
-    # an import of thousands of rows takes seconds: keep the event loop free meanwhile
-    report = await run_in_threadpool(
-        transfer.run_import,
-        _store(request),
-        data,
-        file.filename or "upload",
-        dry_run=dry_run,
-        mapping=transfer.mapping_from_json(mapping),
-        actor=user.username,
-    )
+    store, name = _store(request), file.filename or "upload"
+    given = transfer.mapping_from_json(mapping)
+
+    def work(cancel: transfer.Cancel) -> ImportReport:
+        return transfer.run_import(
+            store, data, name, dry_run=dry_run, mapping=given, actor=user.username, cancel=cancel
+        )
+
+    # an import of thousands of rows takes seconds: keep the event loop free meanwhile, and
+    # stop it when the client leaves
+    report = await transfer.run_while_connected(work, request.is_disconnected)
     body = report.to_dict()
     if not dry_run and report.rejected:
         return JSONResponse({"detail": report.summary(), "report": body}, status_code=422)

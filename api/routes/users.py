@@ -1,11 +1,13 @@
-"""``/api/users``: accounts, for administrators (the rules: :mod:`api.services.accounts`)."""
+"""``/api/users``: accounts and sign-in throttles, for administrators (the rules:
+:mod:`api.services.accounts`)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, Field
 
 from api.routes.resources import ERRORS, WRITE_ERRORS
 from api.security import CurrentUser, Role, require
@@ -50,6 +52,40 @@ def list_users(request: Request) -> dict[str, Any]:
 @router.post("", response_model=UserOut, status_code=201, responses=WRITE_ERRORS)
 def create_user(request: Request, body: UserCreate) -> dict[str, Any]:
     return _out(accounts.create_account(request.app.state.store, body))
+
+
+class ThrottleOut(BaseModel):
+    kind: Literal["account", "address"]
+    key: str = Field(description="The user name tried (lower case) or the address")
+    failures: int = Field(description="Failed sign-ins in a row, not yet forgotten")
+    retry_after: int = Field(description="Seconds until the next attempt is checked (0: now)")
+    last_failure_at: str
+
+
+class ThrottleListOut(BaseModel):
+    items: list[ThrottleOut]
+    total: int
+
+
+# before "/{username}": these paths would otherwise be read as a user name
+@router.get("/throttles", response_model=ThrottleListOut, responses=ERRORS)
+def list_throttles(request: Request) -> dict[str, Any]:
+    """Sign-in throttles: accounts and addresses with recent failed sign-ins."""
+    found = accounts.list_throttles(request.app.state.limiter)
+    return {"items": [asdict(t) for t in found], "total": len(found)}
+
+
+@router.delete("/throttles", status_code=204, responses=ERRORS)
+def lift_throttles(
+    request: Request,
+    user: CurrentUser,
+    account: Annotated[str | None, Query(max_length=100)] = None,
+    address: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """Lift the throttle of an account and/or an address; neither given: every throttle."""
+    state = request.app.state
+    accounts.lift_throttles(state.store, state.limiter, user, account=account, address=address)
+    return Response(status_code=204)
 
 
 @router.get("/{username}", response_model=UserOut, responses=ERRORS)

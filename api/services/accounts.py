@@ -4,7 +4,9 @@ the rules that keep them sound, for ``/api/users`` and the page ``/konten`` alik
 - a partner account belongs to one existing organisation; other roles to none;
 - administrators can neither take the admin role from their own account nor delete it, so
   one administrator is always left;
-- a new password ends every session and token of the account.
+- a new password ends every session and token of the account;
+- administrators see the sign-in throttles (:class:`api.security.LoginLimiter`) and lift
+  them; lifting is written to the history.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.security import Role, User, hash_password
+from api.security import (
+    ACCOUNT_ENTITY,
+    LoginLimiter,
+    Role,
+    Throttle,
+    User,
+    hash_password,
+)
 from api.settings import Settings
 from graph_schema.errors import InvalidValue
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
-from graph_schema.store.records import Account
+from graph_schema.store.records import Account, AuditEntry
 
 __all__ = [
     "AccountRuleBroken",
@@ -28,7 +37,10 @@ __all__ = [
     "create_account",
     "delete_account",
     "get_account",
+    "lift_throttles",
     "list_accounts",
+    "list_sign_in_events",
+    "list_throttles",
 ]
 
 
@@ -137,3 +149,36 @@ def delete_account(store: GraphStore, actor: User, username: str) -> None:
             "own_account", "You cannot delete your own account: ask another administrator."
         )
     store.accounts.delete(username)
+
+
+def list_throttles(limiter: LoginLimiter) -> list[Throttle]:
+    """Accounts and addresses with recent failed sign-ins, longest wait first."""
+    return limiter.throttles()
+
+
+def lift_throttles(
+    store: GraphStore,
+    limiter: LoginLimiter,
+    actor: User,
+    *,
+    account: str | None = None,
+    address: str | None = None,
+) -> int:
+    """Forget the failed sign-ins of an account and/or an address (neither: all)."""
+    lifted = limiter.lift(account=account, address=address)
+    with store.transaction() as tx:
+        store.audit.record(
+            tx,
+            username=actor.username,
+            action="throttle_lifted",
+            entity_type=ACCOUNT_ENTITY,
+            entity_id=account or "",
+            before=None,
+            after={"account": account, "address": address, "lifted": lifted},
+        )
+    return lifted
+
+
+def list_sign_in_events(store: GraphStore, limit: int = 20) -> list[AuditEntry]:
+    """The latest failed sign-ins (user name, address) and lifted throttles, newest first."""
+    return store.audit.list(entity_type=ACCOUNT_ENTITY, limit=limit)[0]

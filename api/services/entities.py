@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from typing import Any
 
-from api.permissions import check_node_change, check_tie_change
-from api.security import Forbidden, Role, User
+from api.permissions import TieWrite, check_node_change, check_tie_change, check_tie_create
+from api.security import ACCOUNT_ENTITY, Forbidden, Role, User
 from api.services.policy import Access, access_for
+from api.services.proposals import Proposals
 from graph_schema.errors import InvalidValue, NotFound
 from graph_schema.model import REL_SPECS, Node, NodeLabel, RelType, Tie
 from graph_schema.registry import LABELS
 from graph_schema.store import GraphStore
+from graph_schema.store.proposals import Proposal
 
 __all__ = ["Entities", "Rows"]
 
@@ -122,7 +124,13 @@ class Entities:
         """Changes newest first, as the user may read them; with ``label``, an id that
         never existed is NotFound."""
         entries, total = self.store.audit.list(
-            entity_id=entity_id, username=username, since=since, limit=limit, offset=offset
+            entity_id=entity_id,
+            username=username,
+            since=since,
+            limit=limit,
+            offset=offset,
+            # failed sign-ins (user name, address) are for administrators only
+            exclude_type=None if self.user.role == Role.ADMIN else ACCOUNT_ENTITY,
         )
         if label is not None and entity_id and total == 0:
             self.store.get(label, entity_id)
@@ -186,10 +194,25 @@ class Entities:
             return self.store.create_linked(label, data, rel, org, outgoing=outgoing, actor=actor)
         return self.store.create(label, data, actor=actor)
 
-    def update(self, label: NodeLabel, node_id: str, changes: Mapping[str, Any]) -> Node:
+    def version(self, node: Node) -> str:
+        """The entry's version as read (its ETag): changes with every stored value."""
+        return self.store.entry_version(node)
+
+    def update(
+        self,
+        label: NodeLabel,
+        node_id: str,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: str | Iterable[str] | None = None,
+    ) -> Node:
+        """Change an entry; with ``expected_version`` only if it is still at that version
+        (else :class:`~graph_schema.errors.Conflict`, nothing written)."""
         self.store.get(label, node_id)
         check_node_change(self.store, self.user, label, node_id)
-        return self.store.update(label, node_id, changes, actor=self.user.username)
+        return self.store.update(
+            label, node_id, changes, actor=self.user.username, expected_version=expected_version
+        )
 
     def delete(self, label: NodeLabel, node_id: str, *, erase: bool = False) -> None:
         """Delete an entry with its ties; ``erase`` (administrators, people only) also
@@ -259,14 +282,30 @@ class Entities:
             return False
         return True
 
-    def create_tie(self, rel: RelType, data: Mapping[str, Any]) -> Tie:
-        """A new tie: ``data`` holds ``from_id``, ``to_id``, dates and the type's properties."""
+    def tie_write(self, tie: Tie) -> TieWrite | None:
+        """How the user may create this tie: directly, as a proposal, or not (None)."""
+        if self.user.role == Role.VIEWER:
+            return None
+        try:
+            return check_tie_create(self.store, self.user, tie)
+        except Forbidden:
+            return None
+
+    def create_tie(self, rel: RelType, data: Mapping[str, Any]) -> Tie | Proposal:
+        """A new tie: ``data`` holds ``from_id``, ``to_id``, dates and the type's properties.
+
+        A partner's tie to someone else's entry, of a type the office lets partners propose,
+        is not made but kept as a :class:`Proposal` for an editor to confirm
+        (:mod:`api.services.proposals`).
+        """
         rel = RelType(rel)
         model = REL_SPECS[rel].model
         extra = sorted(k for k in data if k not in model.model_fields)
         if extra:
             raise InvalidValue(f"{rel} ties have no {', '.join(extra)}: remove them.")
-        check_tie_change(self.store, self.user, model.model_construct(**data))
+        how = check_tie_create(self.store, self.user, model.model_construct(**data))
+        if how is TieWrite.PROPOSAL:
+            return Proposals(self.store, self.user).propose(rel, data)
         return self.store.link(rel, actor=self.user.username, **data)
 
     def update_tie(self, tie_id: str, changes: Mapping[str, Any]) -> Tie:

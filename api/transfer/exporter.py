@@ -225,9 +225,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _safe(value: Any) -> Any:
     """A CSV cell that a spreadsheet program shows as text: ``'`` before a formula start.
 
-    The import removes that ``'`` again, so the round trip keeps the value.
+    The import removes that ``'`` again, so the round trip keeps the value; a value that
+    itself starts with such a ``'`` (``'+49``) gets one more, for the import to remove.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_START) or (value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"))
+    ):
         return "'" + value
     return value
 

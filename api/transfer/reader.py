@@ -6,80 +6,101 @@ Windows); the separator is ``;``, ``,``, tab or ``|``, whichever splits the line
 consistently. In a workbook, merged cells are filled with their value in every cell they
 cover, and a formula cell gives the value Excel stored with it (or none, when the file was
 never opened in a spreadsheet program).
+
+Whatever the upload's size, what a file unpacks to and holds is bounded
+(:mod:`api.transfer.limits`): a ZIP's directory is checked before anything is unpacked, and
+rows are read one at a time and checked as they come, so a file over a limit is refused
+early, with the limit named, instead of exhausting memory.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import partial
 from pathlib import PurePath
-from typing import Any
+from typing import IO
 
 from api.i18n import N_, Text
-from graph_schema.errors import InvalidValue
+from api.transfer import limits as _limits
+from api.transfer.archive import open_archive, unpack_errors
+from api.transfer.limits import LIMITS, MAX_BYTES, Budget, FileTooLarge, InvalidFile, Limits
+from api.transfer.table import Table, as_text, cell_name, is_blank
+from api.transfer.xlsx import xlsx_tables
 
 __all__ = [
+    "LIMITS",
     "MAX_BYTES",
+    "FileTooLarge",
     "InvalidFile",
+    "Limits",
     "Table",
+    "as_text",
     "cell_name",
     "check_size",
     "decode",
+    "is_blank",
     "read_tables",
     "sniff_delimiter",
 ]
 
-#: the largest file (and the largest unpacked ZIP) the import reads
-MAX_BYTES = 50 * 2**20
-
 _DELIMITERS = (";", ",", "\t", "|")
+#: how much of a CSV file the separator is guessed from
+_SNIFF_CHARS = 64 * 1024
+_CHUNK = 2**20
+
+Opener = Callable[[], IO[bytes]]
 
 
-class InvalidFile(InvalidValue):
-    """A file (or mapping) the import cannot read: ``text`` says what to change.
-
-    ``message`` is the text in English, as the API and the CLI give it.
-    """
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(str(text))
-        self.text = text
-
-
-@dataclass
-class Table:
-    """One sheet or CSV file. ``rows[i][j]`` is the cell in row ``i + 1``, column ``j + 1``."""
-
-    name: str
-    rows: list[list[Any]]
-    #: (row index, column index) -> formula text, for cells that held a formula
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: (row index, column index) -> the merged range (e.g. "A5:A7") the value was copied from
-    merged: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: merged ranges whose first cell is this one (row index, column index) -> range
-    merge_origins: dict[tuple[int, int], str] = field(default_factory=dict)
-    encoding: str | None = None
-    delimiter: str | None = None
+def _bad_utf8(offset: int) -> InvalidFile:
+    return InvalidFile(
+        Text(
+            N_(
+                "Die Datei beginnt wie UTF-8, aber Byte %(n)s ist es nicht: bitte "
+                "noch einmal als „CSV UTF-8“ speichern."
+            ),
+            {"n": offset},
+        )
+    )
 
 
-def cell_name(row: int, col: int) -> str:
-    """Spreadsheet name of a cell from 0-based indexes.
+def _decodes(open_bytes: Opener, encoding: str) -> int | None:
+    """None if the whole file decodes as ``encoding``, else the offset of the first bad byte
+    (read in chunks: the text is never held whole)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with open_bytes() as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                return offset + max(e.start, 0)
+            if not chunk:
+                return None
+            offset += len(chunk)
 
-    Examples:
-        >>> cell_name(0, 0), cell_name(6, 27)
-        ('A1', 'AB7')
-    """
-    letters = ""
-    n = col + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return f"{letters}{row + 1}"
+
+def detect_encoding(open_bytes: Opener) -> str:
+    """The encoding a CSV file is read with: its byte order mark's, else UTF-8, else
+    Windows-1252, else Latin-1 (see :func:`decode`)."""
+    with open_bytes() as f:
+        head = f.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        bad = _decodes(open_bytes, "utf-8-sig")
+        if bad is not None:
+            raise _bad_utf8(bad)
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "cp1252"):
+        if _decodes(open_bytes, encoding) is None:
+            return encoding
+    return "latin-1"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -91,29 +112,8 @@ def decode(data: bytes) -> tuple[str, str]:
         >>> decode(codecs.BOM_UTF8 + "Träger".encode())
         ('Träger', 'utf-8-sig')
     """
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as e:
-            raise InvalidFile(
-                Text(
-                    N_(
-                        "Die Datei beginnt wie UTF-8, aber Byte %(n)s ist es nicht: bitte "
-                        "noch einmal als „CSV UTF-8“ speichern."
-                    ),
-                    {"n": e.start + 3},
-                )
-            ) from e
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    encoding = detect_encoding(lambda: io.BytesIO(data))
+    return data.decode(encoding), encoding
 
 
 def sniff_delimiter(text: str) -> str:
@@ -139,10 +139,64 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _csv_table(name: str, data: bytes) -> Table:
-    text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+def _unreadable_text() -> InvalidFile:
+    return InvalidFile(
+        Text(
+            N_(
+                "Die Datei lässt sich nicht als Text lesen: bitte noch einmal als „CSV UTF-8“ "
+                "speichern."
+            )
+        )
+    )
+
+
+def _csv_error(name: str, row: int, e: csv.Error, limits: Limits) -> InvalidFile:
+    if "field larger than field limit" in str(e):
+        return InvalidFile(
+            Text(
+                N_(
+                    "Blatt „%(sheet)s“, Zeile %(row)s: ein Feld ist länger als %(n)s Zeichen "
+                    "(mehr fasst auch Excel nicht; oder ein Anführungszeichen ist nicht "
+                    "geschlossen): bitte kürzen bzw. das Anführungszeichen schließen."
+                ),
+                {"sheet": name, "row": row, "n": limits.cell_chars},
+            )
+        )
+    return InvalidFile(
+        Text(
+            N_(
+                "Die CSV-Datei „%(sheet)s“ ist in Zeile %(row)s fehlerhaft (%(error)s): bitte "
+                "noch einmal als CSV speichern."
+            ),
+            {"sheet": name, "row": row, "error": str(e)},
+        )
+    )
+
+
+def _csv_table(name: str, open_bytes: Opener, budget: Budget) -> Table:
+    """A CSV file read row by row: each row is checked before it is kept."""
+    encoding = detect_encoding(open_bytes)
+    limits = budget.limits
+    rows: list[list[str]] = []
+    try:
+        with open_bytes() as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            delimiter = sniff_delimiter(text.read(_SNIFF_CHARS))
+        with open_bytes() as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            reader = csv.reader(text, delimiter=delimiter)
+            for row in reader:
+                width = len(row)
+                while width and not row[width - 1].strip():
+                    width -= 1
+                budget.check_width(name, reader.line_num, width)
+                budget.take_rows(1)
+                budget.check_cells(name, len(rows) + 1, row[:width])
+                rows.append(row)
+    except csv.Error as e:
+        raise _csv_error(name, len(rows) + 1, e, limits) from e
+    except UnicodeError as e:
+        raise _unreadable_text() from e
     return Table(name, rows, encoding=encoding, delimiter=delimiter)
 
 
@@ -150,109 +204,51 @@ def _stem(filename: str) -> str:
     return PurePath(filename).stem or filename
 
 
-def _xlsx_tables(data: bytes) -> list[Table]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _zip_tables(data: bytes, budget: Budget) -> list[Table]:
+    """The CSV files of a ZIP, each read as it is unpacked."""
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as e:
-        raise InvalidFile(
-            Text(
-                N_(
-                    "Die Datei ist keine lesbare XLSX-Arbeitsmappe: bitte noch einmal als .xlsx "
-                    "(Excel-Arbeitsmappe) oder als CSV speichern."
+    def is_csv(info: zipfile.ZipInfo) -> bool:
+        return info.filename.lower().endswith(".csv")
+
+    with open_archive(data, budget.limits, is_csv) as archive:
+        members = [m for m in archive.infolist() if is_csv(m) and not m.is_dir()]
+        if not members:
+            raise InvalidFile(
+                Text(
+                    N_(
+                        "Die ZIP-Datei enthält keine .csv-Datei: bitte eine CSV-Datei je Blatt "
+                        "hineinlegen."
+                    )
                 )
             )
-        ) from e
-    cached: Any = None
-    tables = []
-    for ws in book.worksheets:
-        rows: list[list[Any]] = []
-        formulas: dict[tuple[int, int], str] = {}
-        for i, row in enumerate(ws.iter_rows()):
-            values = []
-            for j, cell in enumerate(row):
-                value = cell.value
-                if cell.data_type == "f":
-                    formulas[(i, j)] = str(getattr(value, "text", value))
-                    value = None
-                values.append(value)
-            rows.append(values)
-        if formulas:
-            if cached is None:
-                cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-            cws = cached[ws.title]
-            for i, j in formulas:
-                rows[i][j] = cws.cell(row=i + 1, column=j + 1).value
-        merged: dict[tuple[int, int], str] = {}
-        origins: dict[tuple[int, int], str] = {}
-        for rng in ws.merged_cells.ranges:
-            top, left = rng.min_row - 1, rng.min_col - 1
-            if top >= len(rows):
-                continue
-            origins[(top, left)] = rng.coord
-            value = rows[top][left] if left < len(rows[top]) else None
-            for i in range(top, min(rng.max_row, len(rows))):
-                for j in range(left, rng.max_col):
-                    if (i, j) == (top, left):
-                        continue
-                    while len(rows[i]) <= j:
-                        rows[i].append(None)
-                    rows[i][j] = value
-                    merged[(i, j)] = rng.coord
-        tables.append(Table(ws.title, rows, formulas, merged, origins))
-    return tables
-
-
-def _zip_tables(data: bytes) -> list[Table]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
-        raise InvalidFile(
-            Text(N_("Die ZIP-Datei ist beschädigt: bitte die CSV-Dateien neu packen."))
-        ) from e
-    members = [
-        m for m in archive.infolist() if m.filename.lower().endswith(".csv") and not m.is_dir()
-    ]
-    if sum(m.file_size for m in members) > MAX_BYTES:
-        raise InvalidFile(
-            Text(
-                N_("Die ZIP-Datei wird entpackt größer als %(n)s MB: bitte in Teilen importieren."),
-                {"n": MAX_BYTES // 2**20},
-            )
-        )
-    if not members:
-        raise InvalidFile(
-            Text(
-                N_(
-                    "Die ZIP-Datei enthält keine .csv-Datei: bitte eine CSV-Datei je Blatt "
-                    "hineinlegen."
-                )
-            )
-        )
-    return [_csv_table(_stem(m.filename), archive.read(m)) for m in members]
+        tables = []
+        for m in members:
+            try:
+                tables.append(_csv_table(_stem(m.filename), partial(archive.open, m), budget))
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as e:
+                raise unpack_errors(e) from e
+        return tables
 
 
 def check_size(size: int) -> None:
     """Refuse a file of more than :data:`MAX_BYTES` bytes, saying what to do instead."""
-    if size > MAX_BYTES:
+    _limits.check_size(size, MAX_BYTES)
+
+
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _refuse_by_name_or_start(data: bytes, lower: str) -> None:
+    """Refuse what is known not to be readable by its name or its first bytes."""
+    if data.startswith(b"\xd0\xcf\x11\xe0") and _ENCRYPTED in data[:1_000_000]:
         raise InvalidFile(
             Text(
-                N_("Die Datei ist größer als %(n)s MB: bitte in Teilen importieren."),
-                {"n": MAX_BYTES // 2**20},
+                N_(
+                    "Die Datei ist mit einem Passwort verschlüsselt: bitte ohne Passwort "
+                    "speichern und diese Kopie importieren."
+                )
             )
         )
-
-
-def read_tables(data: bytes, filename: str) -> list[Table]:
-    """The tables of an uploaded file, by its content (XLSX, ZIP of CSVs) or else as CSV."""
-    check_size(len(data))
-    if not data.strip():
-        raise InvalidFile(
-            Text(N_("Die Datei ist leer: bitte die XLSX- oder CSV-Datei mit Ihrer Liste wählen."))
-        )
-    lower = filename.lower()
     if lower.endswith(".xls") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InvalidFile(
             Text(
@@ -271,35 +267,39 @@ def read_tables(data: bytes, filename: str) -> list[Table]:
                 )
             )
         )
+
+
+def read_tables(
+    data: bytes,
+    filename: str,
+    *,
+    limits: Limits | None = None,
+    interrupt: Callable[[], None] | None = None,
+) -> list[Table]:
+    """The tables of an uploaded file, by its content (XLSX, ZIP of CSVs) or else as CSV.
+
+    Args:
+        data: the file.
+        filename: its name.
+        limits: what the file may unpack to and hold (default: :data:`LIMITS`).
+        interrupt: called every thousand rows; raises to stop the reading (a client gone).
+
+    Raises:
+        FileTooLarge: over one of the limits (HTTP 413).
+        InvalidFile: a file that cannot be read, with what to do (HTTP 422).
+    """
+    check_size(len(data))
+    budget = Budget(limits or LIMITS, interrupt)
+    if not data.strip():
+        raise InvalidFile(
+            Text(N_("Die Datei ist leer: bitte die XLSX- oder CSV-Datei mit Ihrer Liste wählen."))
+        )
+    lower = filename.lower()
+    _refuse_by_name_or_start(data, lower)
     if data.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = z.namelist()
-        except zipfile.BadZipFile as e:
-            raise InvalidFile(
-                Text(
-                    N_(
-                        "Die Datei ist beschädigt (eine XLSX- oder ZIP-Datei, die sich nicht "
-                        "öffnen lässt): bitte noch einmal speichern."
-                    )
-                )
-            ) from e
+        with open_archive(data, budget.limits, lambda info: False) as archive:
+            names = archive.namelist()
         if "xl/workbook.xml" in names or lower.endswith((".xlsx", ".xlsm")):
-            return _xlsx_tables(data)
-        return _zip_tables(data)
-    return [_csv_table(_stem(filename), data)]
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def as_text(value: Any) -> str:
-    """A cell as text: whole numbers without ``.0``, dates as ISO."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+            return xlsx_tables(data, budget.limits, budget)
+        return _zip_tables(data, budget)
+    return [_csv_table(_stem(filename), lambda: io.BytesIO(data), budget)]

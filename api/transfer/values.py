@@ -16,6 +16,7 @@ from rapidfuzz import process
 from api.i18n import N_, Text
 from api.transfer.columns import VOCABULARIES, norm
 from api.transfer.reader import as_text, is_blank
+from api.transfer.table import Verbatim
 from graph_schema.vocab import label_for
 
 __all__ = [
@@ -62,11 +63,26 @@ def name_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def _escaped(value: Any) -> bool:
+    """Whether ``value`` starts with the ``'`` a CSV export puts before a formula start
+    (or before a value's own ``'`` and a formula start: ``''+49`` is ``'+49``)."""
+    if not isinstance(value, str) or isinstance(value, Verbatim) or value[:1] != "'":
+        return False
+    rest = value[2:] if value[1:2] == "'" else value[1:]
+    return rest[:1] in ("=", "+", "-", "@")
+
+
+def _like(value: Any, part: str) -> str:
+    """A part of a cell, as verbatim as the cell."""
+    return Verbatim(part) if isinstance(value, Verbatim) else part
+
+
 def parse_text(value: Any) -> str | None:
     """Text without leading, trailing and repeated spaces; None for an empty cell.
 
-    A ``'`` before a formula start (``'=``, ``'+``, ``'-``, ``'@``), which exports and
-    spreadsheet programs put there to keep a cell text, is removed.
+    A ``'`` before a formula start (``'=``, ``'+``, ``'-``, ``'@``), which CSV exports and
+    spreadsheet programs put there to keep a cell text, is removed, except from a workbook's
+    text (:class:`~api.transfer.table.Verbatim`), which needs no such mark.
 
     Examples:
         >>> parse_text("  AWO   Lindenau "), parse_text("'+49 0000 1")
@@ -74,7 +90,7 @@ def parse_text(value: Any) -> str | None:
     """
     if is_blank(value):
         return None
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+    if _escaped(value):
         value = value[1:]
     lines = [_SPACES.sub(" ", line).strip() for line in as_text(value).strip().splitlines()]
     return "\n".join(lines)
@@ -159,7 +175,7 @@ def parse_list(value: Any) -> list[str]:
     parts = re.split(r"[,;|\n]", as_text(value))
     out: list[str] = []
     for part in parts:
-        text = parse_text(part)
+        text = parse_text(_like(value, part))
         if text and text not in out:
             out.append(text)
     return out
@@ -179,7 +195,7 @@ def split_refs(value: Any) -> list[str]:
         return []
     out: list[str] = []
     for part in re.split(r"[;|\n]", as_text(value)):
-        item = parse_text(part)
+        item = parse_text(_like(value, part))
         if item and item not in out:
             out.append(item)
     return out

@@ -14,7 +14,17 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from api.web import accounts, analysis, auth, duplicates, entities, network, start, transfer
+from api.web import (
+    accounts,
+    analysis,
+    auth,
+    duplicates,
+    entities,
+    network,
+    proposals,
+    start,
+    transfer,
+)
 from api.web.headers import SecurityHeaders
 from api.web.render import error_page
 
@@ -23,7 +33,17 @@ __all__ = ["SecurityHeaders", "install_error_pages", "router", "static_files"]
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 router = APIRouter(include_in_schema=False)
-for _module in (auth, start, entities, network, analysis, accounts, transfer, duplicates):
+for _module in (
+    auth,
+    start,
+    entities,
+    network,
+    analysis,
+    accounts,
+    transfer,
+    duplicates,
+    proposals,
+):
     router.include_router(_module.router)
 
 

@@ -57,6 +57,8 @@ def _page(
             "values": values or {"role": "viewer", "language": "de"},
             "errors": errors or {},
             "message": message,
+            "throttles": accounts.list_throttles(request.app.state.limiter),
+            "sign_ins": accounts.list_sign_in_events(store),
         },
         status=status,
     )
@@ -121,6 +123,23 @@ async def create_account(request: Request) -> Response:
         return RedirectResponse("/konten?angelegt=1", status_code=303)
 
     return await run_in_threadpool(run)
+
+
+@router.post("/konten/wartezeiten/aufheben")
+async def lift_throttle(request: Request) -> Response:
+    """Lift one sign-in throttle (``kind``: account or address, ``key``) or, without, all."""
+    form, user = await posted_form(request, _admin)
+    kind, key = str(form.get("kind", "")), str(form.get("key", ""))[:100] or None
+    state = request.app.state
+    await run_in_threadpool(
+        accounts.lift_throttles,
+        state.store,
+        state.limiter,
+        user,
+        account=key if kind == "account" else None,
+        address=key if kind == "address" else None,
+    )
+    return RedirectResponse("/konten?aufgehoben=1#h-throttles", status_code=303)
 
 
 @router.post("/konten/{username}")

@@ -94,17 +94,18 @@ async def login(request: Request) -> Response:
             authenticate, store, request.app.state.limiter, username, password, address
         )
     except TooManyAttempts as e:
-        minutes = e.retry_after // 60 + 1
-        return _login_form(
+        response = _login_form(
             request,
             username=username,
             error=_(
-                "Zu viele fehlgeschlagene Anmeldungen: bitte in %(minutes)s Minuten erneut "
-                "versuchen oder die Administration um ein neues Passwort bitten."
+                "Zu viele fehlgeschlagene Anmeldungen: bitte in %(seconds)s Sekunden erneut "
+                "versuchen."
             )
-            % {"minutes": minutes},
+            % {"seconds": e.retry_after},
             status=429,
         )
+        response.headers["Retry-After"] = str(e.retry_after)
+        return response
     except Unauthorized:
         return _login_form(
             request,
@@ -184,8 +185,12 @@ def _change_password(request: Request, user: User, form: object) -> dict[str, st
             current,
             request.client.host if request.client else "unknown",
         )
-    except (Unauthorized, TooManyAttempts):
+    except Unauthorized:
         errors["current_password"] = _("Das ist nicht Ihr aktuelles Passwort.")
+    except TooManyAttempts as e:
+        errors["current_password"] = _(
+            "Zu viele fehlgeschlagene Anmeldungen: bitte in %(seconds)s Sekunden erneut versuchen."
+        ) % {"seconds": e.retry_after}
     if len(new) < MIN_PASSWORD_LENGTH:
         errors["new_password"] = _("Mindestens %(n)s Zeichen.") % {"n": MIN_PASSWORD_LENGTH}
     elif new != repeat:

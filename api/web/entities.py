@@ -20,12 +20,27 @@ from api.security import Forbidden, User
 from api.services.entities import Entities
 from api.services.policy import HiddenProperty
 from api.web import lookups
-from api.web.forms import form_fields, parse_form, raw_values
+from api.web.forms import (
+    ORIGINAL_FIELD,
+    VERSION_FIELD,
+    changed_meanwhile,
+    decode_original,
+    encode_original,
+    form_fields,
+    parse_form,
+    raw_values,
+)
 from api.web.render import WebRoute, gettext_for, page_user, render
 from api.web.session import posted_form
-from api.web.tie_forms import add_tie, change_tie, tie_forms
+from api.web.tie_forms import PROPOSED, add_tie, change_tie, tie_forms
 from graph_schema import clock
-from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
+from graph_schema.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidRelationship,
+    InvalidValue,
+    NotFound,
+)
 from graph_schema.model import Node, NodeLabel, RelType
 from graph_schema.registry import LABELS, LabelEntry
 from graph_schema.store import GraphStore
@@ -252,8 +267,9 @@ def _add_tie_forms(section: Section) -> None:
             errors = add_tie(
                 service, label, node_id, raw, gettext_for(user.language), user.language
             )
-            if not errors:
-                return RedirectResponse(f"{base}/{node_id}?gespeichert=1#h-ties", status_code=303)
+            if not errors or PROPOSED in errors:
+                done = "vorgeschlagen" if errors else "gespeichert"
+                return RedirectResponse(f"{base}/{node_id}?{done}=1#h-ties", status_code=303)
             context = _detail(
                 service, section, node, rel=raw.get("type", ""), values=raw, errors=errors
             )
@@ -316,12 +332,19 @@ def _add_change_pages(section: Section) -> None:
         node = service.get(label, node_id)
         if not service.may_change(label, node_id):
             raise Forbidden("edit")
-        return _form(request, service, section, node, raw_values(service.values(node)), {}, "")
+        values = raw_values(service.values(node))
+        version = (service.version(node), encode_original(values))
+        return _form(request, service, section, node, values, {}, "", version=version)
 
     @router.post(base + "/{node_id}/bearbeiten")
     async def update(request: Request, node_id: str) -> Response:
         form, user = await posted_form(request, page_user)
-        raw = {k: str(v)[:6000] for k, v in form.items() if k != "csrf_token"}
+        raw = {
+            # the values the form showed (hidden, all fields) may be longer than one field
+            k: str(v)[: 64_000 if k == ORIGINAL_FIELD else 6000]
+            for k, v in form.items()
+            if k != "csrf_token"
+        }
         return await run_in_threadpool(_save, request, user, section, node_id, raw)
 
     @router.get(base + "/{node_id}/loeschen", name=f"{section.slug}-delete")
@@ -479,7 +502,11 @@ def _form(
     errors: dict[str, str],
     message: str,
     status: int = 200,
+    *,
+    version: tuple[str, str] = ("", ""),
 ) -> Response:
+    """The create or edit form; an edit form carries ``version``: the entry's version and
+    the values it showed (:func:`api.web.forms.encode_original`), sent back when saved."""
     hidden = service.hidden(node) if node is not None else ()
     fields = [
         f
@@ -496,6 +523,7 @@ def _form(
             "values": values,
             "errors": errors,
             "message": message,
+            "version_fields": {VERSION_FIELD: version[0], ORIGINAL_FIELD: version[1]},
         },
         status=status,
     )
@@ -521,15 +549,59 @@ def _save(
                 data = {k: v for k, v in data.items() if v not in (None, [])}
                 saved = service.create(label, data)
             else:
-                saved = service.update(label, node.id, data)
+                # a form shown before someone else's change must not undo it
+                expected = raw.get(VERSION_FIELD) or None
+                saved = service.update(label, node.id, data, expected_version=expected)
             return RedirectResponse(f"/{section.slug}/{saved.id}?gespeichert=1", status_code=303)
         except AlreadyExists:
             errors["id"] = _("Diese Kennung ist schon vergeben: bitte eine andere wählen.")
         except (InvalidValue, InvalidRelationship) as e:
             message = _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": e.message}
+        except Conflict:
+            return _stale(request, service, section, node_id or "", raw)
     if errors and not message:
         message = _("Bitte prüfen Sie die markierten Felder.")
-    return _form(request, service, section, node, raw, errors, message, status=422)
+    version = (raw.get(VERSION_FIELD, ""), raw.get(ORIGINAL_FIELD, ""))
+    return _form(request, service, section, node, raw, errors, message, 422, version=version)
+
+
+def _stale(
+    request: Request, service: Entities, section: Section, node_id: str, raw: dict[str, str]
+) -> Response:
+    """The edit form again after someone else changed the entry (409, nothing written):
+    beside each field changed meanwhile what is stored now and what was typed. A field the
+    user left as shown takes the stored value; the form carries the new version."""
+    _ = gettext_for(service.user.language)
+    current = service.get(section.label, node_id)
+    stored = raw_values(service.values(current))
+    hidden = service.hidden(current)
+    names = [
+        f.name
+        for f in form_fields(section.label, service.user.language, with_id=False)
+        if f.name not in hidden
+    ]
+    values, errors = dict(raw), {}
+    original = decode_original(raw.get(ORIGINAL_FIELD))
+    for field in changed_meanwhile(names, stored, original, raw):
+        both = {"stored": field.stored or _("(leer)"), "typed": field.typed or _("(leer)")}
+        if field.untouched:
+            values[field.name] = field.stored
+            text = _(
+                "Inzwischen geändert: gespeichert ist jetzt „%(stored)s“ (ins Formular "
+                "übernommen); Ihr Formular zeigte „%(typed)s“."
+            )
+        else:
+            text = _(
+                "Inzwischen geändert: gespeichert ist jetzt „%(stored)s“, Ihre Eingabe ist "
+                "„%(typed)s“. Bitte entscheiden Sie, welcher Wert gelten soll."
+            )
+        errors[field.name] = text % both
+    message = _(
+        "Jemand hat diesen Eintrag geändert, während Sie ihn bearbeitet haben: nichts wurde "
+        "gespeichert. Bitte prüfen Sie die markierten Felder und speichern Sie erneut."
+    )
+    version = (service.version(current), encode_original(stored))
+    return _form(request, service, section, current, values, errors, message, 409, version=version)
 
 
 def _hidden_message(e: HiddenProperty, _: Any) -> str:

@@ -7,8 +7,9 @@ values that pass the model's own validation reach the store.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,22 @@ from api.web.i18n import N_
 from api.web.labels import PROPERTIES, choices_for
 from graph_schema.model import NODE_MODELS, NodeLabel, PropKind, property_kinds
 
-__all__ = ["FormField", "form_fields", "parse_form", "raw_values"]
+__all__ = [
+    "ORIGINAL_FIELD",
+    "VERSION_FIELD",
+    "Changed",
+    "FormField",
+    "changed_meanwhile",
+    "decode_original",
+    "encode_original",
+    "form_fields",
+    "parse_form",
+    "raw_values",
+]
+
+#: hidden fields of an edit form: the entry's version and its values when the form was shown
+VERSION_FIELD = "entry_version"
+ORIGINAL_FIELD = "entry_original"
 
 #: properties shown as a multi-line text area
 _LONG_TEXT = {"description", "note"}
@@ -165,3 +181,56 @@ def parse_form(
                 else:
                     errors.setdefault("", _("Ungültige Angaben."))
     return data, errors
+
+
+def encode_original(values: Mapping[str, str]) -> str:
+    """The values an edit form showed, for its hidden field (what the user was shown)."""
+    return json.dumps(dict(values), ensure_ascii=False, sort_keys=True)
+
+
+def decode_original(text: str | None) -> dict[str, str] | None:
+    """What :func:`encode_original` wrote; None when missing or not readable."""
+    try:
+        found = json.loads(text or "")
+    except ValueError:
+        return None
+    if not isinstance(found, dict):
+        return None
+    return {str(k): str(v) for k, v in found.items()}
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A field someone else changed while the form was open."""
+
+    name: str
+    stored: str  # what is stored now
+    typed: str  # what the form sent
+    #: the user left the field as shown: the stored value can simply be taken over
+    untouched: bool
+
+
+def _same(a: str, b: str) -> bool:
+    # browsers send a text area's line breaks as CRLF
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def changed_meanwhile(
+    names: Iterable[str],
+    stored: Mapping[str, str],
+    original: Mapping[str, str] | None,
+    typed: Mapping[str, str],
+) -> list[Changed]:
+    """The fields whose stored value changed since the form showed ``original`` and now
+    differs from what was typed (all fields that differ, when ``original`` is unknown)."""
+    out = []
+    for name in names:
+        now, sent = stored.get(name, ""), typed.get(name, "")
+        if _same(now, sent):
+            continue
+        before = None if original is None else original.get(name)
+        if before is not None and _same(before, now):
+            continue  # only this user changed it
+        untouched = before is not None and _same(before, sent)
+        out.append(Changed(name, now, sent, untouched))
+    return out

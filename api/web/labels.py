@@ -96,6 +96,8 @@ ACTIONS: dict[str, str] = {
     "bulk_upsert": N_("Daten eingespielt"),
     "clear": N_("alle Daten gelöscht"),
     "erase": N_("gelöscht (Auskunft/Löschung)"),
+    "sign_in_failed": N_("Anmeldung fehlgeschlagen"),
+    "throttle_lifted": N_("Wartezeit für Anmeldungen aufgehoben"),
 }
 
 _VOCAB: dict[tuple[str, str], dict] = {  # type: ignore[type-arg]

@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from api.i18n import Text
 from api.security import Forbidden, Role, User
+from api.services.proposals import count_open
 from api.web import labels
 from api.web.i18n import LANGUAGES, language_of, translations
 from api.web.session import CsrfFailed, LoginRequired, csrf_token, session_user
@@ -168,10 +169,19 @@ def render(
         "query": lambda **kw: _query(request, **kw),
         "is_admin": bool(user and user.role == Role.ADMIN),
         "is_editor": bool(user and user.role in (Role.ADMIN, Role.EDITOR)),
+        "open_proposals": lambda: _open_proposals(request),
     }
     ctx.update(context or {})
     html = env.get_template(template).render(ctx)
     return HTMLResponse(html, status_code=status, headers=dict(headers or {}))
+
+
+def _open_proposals(request: Request) -> int | None:
+    """How many proposals wait for an editor (the navigation's count); None when unknown."""
+    try:
+        return count_open(request.app.state.store)
+    except NetzwerkatlasError:  # e.g. the store is down: the navigation shows no count
+        return None
 
 
 def page_user(request: Request) -> User:

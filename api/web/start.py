@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.security import User
+from api.security import ACCOUNT_ENTITY, User
 from api.services.analysis import MISSING_LIMIT, analysis_of, whole
 from api.web.entities import entity_url
 from api.web.i18n import N_
@@ -145,7 +145,11 @@ def start_page(request: Request, user: PageUser) -> Response:
             "changes": _for_reader(
                 analysis.remember(
                     ("recent_changes",),
-                    lambda: recent_changes(store, store.audit.list(limit=10)[0]),
+                    lambda: recent_changes(
+                        # changes to the data only: no failed sign-ins
+                        store,
+                        store.audit.list(limit=10, exclude_type=ACCOUNT_ENTITY)[0],
+                    ),
                 ),
                 user,
             ),

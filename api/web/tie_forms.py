@@ -14,18 +14,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from api.permissions import TieWrite
 from api.services.entities import Entities
 from api.web import lookups
 from api.web.forms import _date
 from graph_schema import clock
-from graph_schema.errors import InvalidRelationship, InvalidValue, NotFound
+from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
 from graph_schema.model import REL_SPECS, NodeLabel, Tie
 from graph_schema.registry import LABELS, TieForm
 from graph_schema.store import GraphStore
+from graph_schema.store.proposals import Proposal
 from graph_schema.vocab import CooperationKind
 from graph_schema.vocab import Role as MemberRole
 
 __all__ = [
+    "PROPOSED",
     "TIE_FORMS",
     "TieForm",
     "add_tie",
@@ -42,6 +45,9 @@ TIE_FORMS: dict[NodeLabel, tuple[TieForm, ...]] = {
 
 #: a tie's own date fields
 _DATES = ("since", "until")
+
+#: the key of :func:`add_tie`'s answer when the tie was sent as a proposal (its id)
+PROPOSED = "proposed"
 
 
 def _form_of(label: NodeLabel, rel: str) -> TieForm | None:
@@ -71,7 +77,8 @@ def tie_forms(
     out = []
     store = service.store
     for form in TIE_FORMS.get(label, ()):
-        if not service.may_change_tie(_probe(form, node_id)):
+        how = service.tie_write(_probe(form, node_id))
+        if how is None:
             continue
         options: list[tuple[str, str, str]] = []  # (label name, id, name)
         for other in form.other_labels:
@@ -92,6 +99,8 @@ def tie_forms(
                 "typed": dict(values or {}) if mine else {},
                 "errors": dict(errors or {}) if mine else {},
                 "open": mine,
+                # a partner's tie to another organisation waits for the office
+                "proposal": how is TieWrite.PROPOSAL,
             }
         )
     return out
@@ -174,7 +183,8 @@ def add_tie(
     _: Callable[[str], str],
     lang: str = "de",
 ) -> dict[str, str]:
-    """Add the tie typed in ``raw``; returns the errors per field (empty: written)."""
+    """Add the tie typed in ``raw``; returns the errors per field (empty: written; only
+    :data:`PROPOSED` with the proposal's id: sent as a proposal for the office to confirm)."""
     form = _form_of(label, str(raw.get("type", "")))
     if form is None:
         return {"": _("Diese Art von Beziehung kann hier nicht angelegt werden.")}
@@ -193,14 +203,21 @@ def add_tie(
         return errors
     from_id, to_id = (node_id, other_id) if form.node_end == "from" else (other_id, node_id)
     try:
-        service.create_tie(form.rel, {"from_id": from_id, "to_id": to_id, **data})
+        made = service.create_tie(form.rel, {"from_id": from_id, "to_id": to_id, **data})
+    except AlreadyExists:
+        return {
+            "other_id": _(
+                "Diese Beziehung ist schon vorgeschlagen und wartet auf Bestätigung durch die "
+                "Redaktion."
+            )
+        }
     except NotFound:
         return {"other_id": _("Diesen Eintrag gibt es nicht (mehr).")}
     except InvalidRelationship:
         return {"other_id": _("Dieser Eintrag passt nicht zu dieser Art von Beziehung.")}
     except (InvalidValue, ValidationError) as e:
         return {"": _("Die Angaben wurden nicht gespeichert: %(detail)s") % {"detail": str(e)}}
-    return {}
+    return {PROPOSED: made.id} if isinstance(made, Proposal) else {}
 
 
 def change_tie(

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -24,7 +25,7 @@ from api.i18n import N_
 from api.security import Role, User
 from api.services import transfer
 from api.services.layouts import layouts
-from api.services.transfer import ImportFlow, ImportStep, Owner, Uploads
+from api.services.transfer import Cancel, ImportFlow, ImportStep, Owner, Uploads
 from api.transfer.importer import ImportReport
 from api.web import import_mapping
 from api.web.render import (
@@ -175,9 +176,10 @@ def _show(
     )
 
 
-def _flow(request: Request, user: User) -> ImportFlow:
+def _flow(request: Request, user: User, cancel: Cancel | None = None) -> ImportFlow:
     uploads = Uploads.in_data_dir(request.app.state.settings.data_dir)
-    return ImportFlow(request.app.state.store, uploads, Owner(user.token_hash, user.username))
+    owner = Owner(user.token_hash, user.username)
+    return ImportFlow(request.app.state.store, uploads, owner, cancel)
 
 
 def _revise(request: Request, flow: ImportFlow, form: Any, _: Callable[[str], str]) -> Response:
@@ -199,10 +201,14 @@ def _revise(request: Request, flow: ImportFlow, form: Any, _: Callable[[str], st
 
 
 def _import_step(
-    request: Request, user: User, form: Any, upload: tuple[bytes, str] | None
+    request: Request,
+    user: User,
+    form: Any,
+    upload: tuple[bytes, str] | None,
+    cancel: Cancel | None = None,
 ) -> Response:
     _ = gettext_for(user.language)
-    flow = _flow(request, user)
+    flow = _flow(request, user, cancel)
     action = str(form.get("action", "preview"))
     if action == "cancel":
         return _show(request, flow.discard(str(form.get("token", ""))[:100]), _)
@@ -224,7 +230,9 @@ def import_page(request: Request, user: Editor) -> Response:
 async def import_upload(request: Request) -> Response:
     form, user = await posted_form(request, _editor)
     upload = await _file_of(form)
-    return await run_in_threadpool(_import_step, request, user, form, upload)
+    return await transfer.run_while_connected(
+        partial(_import_step, request, user, form, upload), request.is_disconnected
+    )
 
 
 # --------------------------------------------------------------------------- export

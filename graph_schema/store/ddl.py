@@ -26,6 +26,7 @@ __all__ = [
     "AUDIT_TABLE",
     "MIGRATIONS",
     "MIGRATION_TABLE",
+    "PROPOSAL_TABLE",
     "SETTING_TABLE",
     "TOKEN_TABLE",
     "Migration",
@@ -38,6 +39,7 @@ SETTING_TABLE = "StoreSetting"
 ACCOUNT_TABLE = "Account"
 TOKEN_TABLE = "AccessToken"
 AUDIT_TABLE = "AuditEntry"
+PROPOSAL_TABLE = "TieProposal"
 
 
 def migration_table_ddl(backend: str) -> list[str]:
@@ -197,11 +199,28 @@ _ACCOUNTS_AND_AUDIT = Migration(
     ),
 )
 
+# Frozen: ties proposed by partners, waiting for an editor's confirmation (issue 14).
+_TIE_PROPOSALS = Migration(
+    4,
+    "tie proposals",
+    ladybug=(
+        "CREATE NODE TABLE IF NOT EXISTS TieProposal(id STRING PRIMARY KEY, seq INT64, "
+        "action STRING, type STRING, from_id STRING, to_id STRING, tie_id STRING, "
+        "data STRING, organisation_id STRING, proposed_by STRING, proposed_at STRING, "
+        "status STRING, decided_by STRING, decided_at STRING, reason STRING)",
+    ),
+    neo4j=(
+        "CREATE CONSTRAINT tieproposal_id IF NOT EXISTS FOR (n:TieProposal) REQUIRE n.id IS UNIQUE",
+        "CREATE INDEX tieproposal_status IF NOT EXISTS FOR (n:TieProposal) ON (n.status)",
+    ),
+)
+
 #: every released migration, in order; append only (see the module's docstring)
 MIGRATIONS: tuple[Migration, ...] = (
     _INITIAL_GRAPH_MODEL,
     _STORE_SETTINGS,
     _ACCOUNTS_AND_AUDIT,
+    _TIE_PROPOSALS,
 )
 
 

@@ -25,10 +25,12 @@ from graph_schema.store.ddl import (
     ACCOUNT_TABLE,
     AUDIT_TABLE,
     MIGRATION_TABLE,
+    PROPOSAL_TABLE,
     SETTING_TABLE,
     TOKEN_TABLE,
 )
 from graph_schema.store.graph_store import GraphStore
+from graph_schema.store.proposals import COLUMNS as PROPOSAL_COLUMNS
 
 __all__ = [
     "RECORD_TABLES",
@@ -77,6 +79,7 @@ RECORD_TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
         ),
         "n.seq, n.id",
     ),
+    PROPOSAL_TABLE: ("id", PROPOSAL_COLUMNS, "n.seq, n.id"),
 }
 
 
@@ -189,10 +192,11 @@ def is_empty(store: GraphStore) -> bool:
 
 
 def clear_everything(tx: Runner) -> None:
-    """Deletes every node, tie, account, token, history entry and setting (not migrations)."""
+    """Deletes every node, tie, account, token, history entry, setting and proposal (not
+    migrations)."""
     for label in NodeLabel:
         tx.run(delete_label(label))
-    for table in (ACCOUNT_TABLE, TOKEN_TABLE, AUDIT_TABLE, SETTING_TABLE):
+    for table in (ACCOUNT_TABLE, TOKEN_TABLE, AUDIT_TABLE, SETTING_TABLE, PROPOSAL_TABLE):
         tx.run(delete_records(table))
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -14,6 +18,7 @@ from pydantic import ValidationError
 from graph_schema import clock
 from graph_schema.errors import (
     AlreadyExists,
+    Conflict,
     InvalidRelationship,
     InvalidValue,
     NotFound,
@@ -42,12 +47,16 @@ from graph_schema.store.ddl import (
     migration_table_ddl,
     schema_version,
 )
+from graph_schema.store.proposals import ProposalStore
 from graph_schema.store.records import AccountStore, AuditLog
 
 __all__ = ["GraphStore", "share_fields"]
 
 BATCH_SIZE = 5000
 MAX_LIMIT = 10_000
+
+#: the store setting holding the secret key of entry versions (made on first use)
+VERSION_KEY_SETTING = "entry_version_key"
 
 T = TypeVar("T", bound=Node)
 
@@ -126,6 +135,7 @@ class GraphStore:
         self.backend = backend
         self.accounts = AccountStore(backend)
         self.audit = AuditLog(backend)
+        self.proposals = ProposalStore(backend)
         self._version = 0
         self._listeners: list[Callable[[], None]] = []
 
@@ -336,8 +346,17 @@ class GraphStore:
         changes: Mapping[str, Any],
         *,
         actor: str | None = None,
+        expected_version: str | Iterable[str] | None = None,
     ) -> Node:
-        """Change some properties of a node; the result is validated as a whole."""
+        """Change some properties of a node; the result is validated as a whole.
+
+        With ``expected_version`` (one of :meth:`entry_version`'s answers, or several) the
+        change is made only if the entry is still at that version: compared in the write's
+        own transaction, with the node held, so no change can come in between.
+
+        Raises:
+            Conflict: the entry is at another version now; nothing was written.
+        """
         label = NodeLabel(label)
         model = NODE_MODELS[label]
         if "id" in changes and changes["id"] != node_id:
@@ -349,7 +368,10 @@ class GraphStore:
                 f"Allowed: {', '.join(p for p in model.model_fields if p != 'id')}."
             )
         with self.backend.transaction() as tx:
+            tx.run(Q.lock_node(label, self.backend.name), {"id": node_id})
             current = self.get(label, node_id)
+            if expected_version is not None:
+                self._check_version(current, expected_version)
             merged = {**current.model_dump(), **changes, "id": node_id}
             node = _validate_node(model, merged)
             self._write_nodes(tx, label, [node])
@@ -364,6 +386,35 @@ class GraphStore:
             )
         self._changed()
         return node
+
+    def entry_version(self, node: Node) -> str:
+        """The version of an entry as read: a keyed hash of all its stored values (an ETag).
+
+        Any change of a value changes it. The key is the store's own secret (a setting made
+        on first use), so a version tells nothing about values withheld from its reader.
+        """
+        values = json.dumps(
+            [str(node.label), node.model_dump(mode="json")],
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return hmac.new(self._version_key(), values.encode(), hashlib.sha256).hexdigest()
+
+    def _version_key(self) -> bytes:
+        rows = self.backend.run(Q.get_setting(SETTING_TABLE), {"key": VERSION_KEY_SETTING})
+        if not rows or not rows[0]["value"]:
+            params = {"key": VERSION_KEY_SETTING, "value": secrets.token_hex(32)}
+            rows = self.backend.run(Q.ensure_setting(SETTING_TABLE), params)
+        return str(rows[0]["value"]).encode()
+
+    def _check_version(self, current: Node, expected: str | Iterable[str]) -> None:
+        wanted = {expected} if isinstance(expected, str) else set(expected)
+        if self.entry_version(current) not in wanted:
+            raise Conflict(
+                f"The {current.label} {current.id!r} was changed after you read it: read it "
+                "again and apply your change to what is stored now. Nothing was written."
+            )
 
     def delete(self, label: NodeLabel | str, node_id: str, *, actor: str | None = None) -> None:
         """Delete a node and every tie it has (each recorded in the history). Raises NotFound."""

@@ -2,10 +2,14 @@
 
 One process opens the database file read-write (the server); other processes may open it
 read-only. A second writer gets :class:`StoreBusy` with a sentence that says what to do.
+A read-write open keeps the folder 0700 and the database's files 0600 (the write-ahead log
+LadybugDB creates later follows the umask: the server and the CLI hold
+:func:`graph_schema.files.private_umask` while the store is open).
 """
 
 from __future__ import annotations
 
+import glob
 import logging
 import re
 import threading
@@ -25,6 +29,7 @@ from graph_schema.errors import (
     StoreUnavailable,
     without_paths,
 )
+from graph_schema.files import make_private_tree, private_dir, private_umask
 from graph_schema.store.backend import Row, Rows
 
 __all__ = ["LadybugBackend"]
@@ -94,12 +99,19 @@ class LadybugBackend:
                 "There is no database in the data folder yet: run `netzwerkatlas init` (or "
                 "`make run`) first, or set NETZWERKATLAS_DATA_DIR to the folder that holds it."
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        else:  # personal data and password hashes: the owner's only (0700 / 0600)
+            private_dir(path.parent)
         try:
-            self._db = ladybug.Database(str(path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            with private_umask():
+                self._db = ladybug.Database(str(path), read_only=read_only)
+                self._conn = ladybug.Connection(self._db)
         except RuntimeError as e:
             raise _translate(e) from e
+        if not read_only:  # files of an earlier release or copied in: made private too
+            for file in path.parent.glob(glob.escape(path.name) + "*"):
+                make_private_tree(file)
         # One connection, used by one thread at a time; the server's worker threads queue.
         self._lock = threading.RLock()
         self._in_tx = False

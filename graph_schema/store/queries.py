@@ -18,12 +18,14 @@ __all__ = [
     "count_type",
     "delete_node",
     "delete_tie",
+    "ensure_setting",
     "find_node_labels",
     "find_tie_kind",
     "get_node",
     "get_tie",
     "list_nodes",
     "list_ties",
+    "lock_node",
     "node_names",
     "part_of_descendants",
     "upsert_nodes",
@@ -58,6 +60,20 @@ def find_node_labels(labels: Sequence[NodeLabel]) -> str:
 def get_node(label: NodeLabel) -> str:
     """Row ``{n}``: the node with id ``$id``."""
     return f"MATCH (n:{label} {{id: $id}}) RETURN n"
+
+
+def lock_node(label: NodeLabel, backend: str) -> str:
+    """Row ``{count}`` (0 or 1); holds the node with id ``$id`` until the transaction ends.
+
+    Neo4j reads what others committed without waiting (read committed): a value compared
+    before a change must be read after taking the node's write lock, which setting a
+    property takes (``id``, the one property that never changes, so the value evaluated
+    before the lock is still right). LadybugDB refuses to set a primary key and needs no
+    lock: its one writing process runs one transaction at a time.
+    """
+    if backend == "neo4j":
+        return f"MATCH (n:{label} {{id: $id}}) SET n.id = n.id RETURN count(n) AS count"
+    return f"MATCH (n:{label} {{id: $id}}) RETURN count(n) AS count"
 
 
 def upsert_nodes(label: NodeLabel, props: Sequence[str], nulls: Sequence[str]) -> str:
@@ -184,6 +200,11 @@ def get_setting(table: str) -> str:
 def set_setting(table: str) -> str:
     """Sets the store setting ``$key`` to ``$value``."""
     return f"MERGE (s:{table} {{key: $key}}) SET s.value = $value"
+
+
+def ensure_setting(table: str) -> str:
+    """Row ``{value}`` of the store setting ``$key``, set to ``$value`` first if it has none."""
+    return f"MERGE (s:{table} {{key: $key}}) ON CREATE SET s.value = $value RETURN s.value AS value"
 
 
 def delete_all(label: NodeLabel) -> str:

@@ -194,10 +194,19 @@ class AuditLog:
         since: dt.datetime | dt.date | None = None,
         limit: int = 100,
         offset: int = 0,
+        entity_type: str | None = None,
+        exclude_type: str | None = None,
     ) -> tuple[list[AuditEntry], int]:
-        """Entries matching every filter given, newest first, and their total."""
+        """Entries matching every filter given, newest first, and their total
+        (``exclude_type``: leave out entries of this entity type)."""
         where: list[str] = []
         params: dict[str, Any] = {}
+        if entity_type:
+            where.append("n.entity_type = $entity_type")
+            params["entity_type"] = entity_type
+        if exclude_type:
+            where.append("n.entity_type <> $exclude_type")
+            params["exclude_type"] = exclude_type
         if entity_id:
             where.append("n.entity_id = $entity_id")
             params["entity_id"] = entity_id

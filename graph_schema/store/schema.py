@@ -19,6 +19,7 @@ from graph_schema.store.ddl import (
     ACCOUNT_TABLE,
     AUDIT_TABLE,
     MIGRATION_TABLE,
+    PROPOSAL_TABLE,
     SETTING_TABLE,
     TOKEN_TABLE,
 )
@@ -54,7 +55,7 @@ _NEO4J_INDEXES = (
 
 def _records() -> dict[str, tuple[str, tuple[str, ...]]]:
     """The app's own tables beside the graph: table -> (key, columns the store writes)."""
-    from graph_schema.store import records
+    from graph_schema.store import proposals, records
 
     return {
         MIGRATION_TABLE: ("version", ("version", "name", "applied_at")),
@@ -62,6 +63,7 @@ def _records() -> dict[str, tuple[str, tuple[str, ...]]]:
         ACCOUNT_TABLE: ("username", records._ACCOUNT_COLUMNS),
         TOKEN_TABLE: ("token_hash", records._TOKEN_COLUMNS),
         AUDIT_TABLE: ("id", tuple(f.name for f in dataclasses.fields(records.AuditEntry))),
+        PROPOSAL_TABLE: ("id", proposals.COLUMNS),
     }
 
 

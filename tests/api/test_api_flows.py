@@ -282,13 +282,13 @@ def test_sign_in_tokens_and_limits(api: Api) -> None:
     assert api.as_("viewer", "GET", "/api/me").status_code == 401
     token = api.store.accounts.get_token
     assert all(token(t) is None for t in api.tokens.values()), "tokens are stored only as hashes"
-    for _ in range(5):
-        r = api.client.post(
-            "/api/auth/token", data={"username": "editor", "password": "wrong-one-x"}
-        )
-        assert r.status_code == 401
+    # issue 14: a throttle, no lockout: after a failure the account waits 1 s (doubling
+    # with further failures, at most 30 s; tests/api/test_sign_in_throttle.py), and an
+    # attempt within the wait is answered 429 unchecked, whatever the password
+    r = api.client.post("/api/auth/token", data={"username": "editor", "password": "wrong-one-x"})
+    assert r.status_code == 401
     r = api.client.post("/api/auth/token", data={"username": "editor", "password": PASSWORD})
-    assert r.status_code == 429 and "Retry-After" in r.headers
+    assert r.status_code == 429 and r.headers["Retry-After"] == "1"
 
 
 def test_accounts_and_data_protection(api: Api) -> None:

@@ -16,6 +16,7 @@ from api.app import create_app
 from api.settings import Settings
 from graph_schema.model import NodeLabel, RelType
 from graph_schema.store import open_ladybug
+from graph_schema.store.proposals import Proposal
 from tests.api.conftest import Api, make_api, seed
 
 ALL = {"admin", "editor", "partner", "viewer"}
@@ -63,15 +64,24 @@ def _expected() -> dict[tuple[str, str], set[str] | str]:
         ("PATCH", "/api/me"): ALL,
         ("POST", "/api/me/password"): ALL,
         ("GET", "/api/users"): {"admin"},
+        ("GET", "/api/users/throttles"): {"admin"},
+        ("DELETE", "/api/users/throttles"): {"admin"},
         ("POST", "/api/users"): {"admin"},
         ("GET", "/api/users/{username}"): {"admin"},
         ("PATCH", "/api/users/{username}"): {"admin"},
         ("DELETE", "/api/users/{username}"): {"admin"},
         ("GET", "/api/ties"): ALL,
-        ("POST", "/api/ties"): DATA,  # the partner's attempt below is on others' entries
+        # the partner's attempt below joins two other organisations: neither a tie of its
+        # own nor a proposal (a partner proposes ties of its own organisation only)
+        ("POST", "/api/ties"): DATA,
         ("GET", "/api/ties/{tie_id}"): ALL,
         ("PATCH", "/api/ties/{tie_id}"): DATA,
         ("DELETE", "/api/ties/{tie_id}"): DATA,
+        ("GET", "/api/proposals"): DATA | {"partner"},  # a partner sees its own
+        ("GET", "/api/proposals/types"): DATA | {"partner"},
+        ("PUT", "/api/proposals/types"): {"admin"},
+        ("POST", "/api/proposals/{proposal_id}/confirm"): DATA,
+        ("POST", "/api/proposals/{proposal_id}/reject"): DATA,
         ("GET", "/api/network"): ALL,
         ("GET", "/api/history"): DATA,
         ("GET", "/api/people/{node_id}/export"): {"admin"},
@@ -105,6 +115,7 @@ EXPECTED = _expected()
 
 def _request(method: str, path: str, role: str | None) -> tuple[str, dict[str, Any]]:
     url = path.replace("{tie_id}", "rep-1").replace("{username}", "viewer")
+    url = url.replace("{proposal_id}", "prop-1")
     url, kw = _resource_request(method, url)
     body = _BODIES.get((method, path), _BODIES.get((None, path)))
     if body is not None:
@@ -164,6 +175,7 @@ _BODIES: dict[tuple[str | None, str], dict[str, Any]] = {
         "json": {"type": "COOPERATES_WITH", "from_id": "org-other", "to_id": "org-third"}
     },
     (None, "/api/analysis/change"): {"params": {"from": "2020-01-01"}},
+    ("PUT", "/api/proposals/types"): {"json": {"types": ["COOPERATES_WITH"]}},
     ("PATCH", "/api/ties/{tie_id}"): {"json": {"until": "2030-01-01"}},
     (None, "/api/import"): {
         "files": {"file": ("organisationen.csv", b"Name;Art\nNeu e.V.;Verein\n")}
@@ -198,6 +210,16 @@ def matrix_api(tmp_path: Path) -> Iterator[Api]:
     store.create(NodeLabel.TARGET_GROUP, {"id": "women", "name_de": "Frauen", "name_en": "Women"})
     store.create(NodeLabel.EVENT, {"id": "evt-1", "title": "Fachtag"})
     store.link(RelType.MEMBER_OF, "org-other", "bod-1", id="mem-1")
+    store.proposals.add(
+        Proposal(
+            id="prop-1",
+            type="COOPERATES_WITH",
+            from_id="org-own",
+            to_id="org-third",
+            organisation_id="org-own",
+            proposed_by="partner",
+        )
+    )
     yield from make_api(store, tmp_path / "data")
     store.close()
 

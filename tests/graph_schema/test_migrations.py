@@ -143,7 +143,8 @@ def test_a_later_column_reaches_an_existing_database(
     store = open_ladybug(tmp_path / "data")
     try:
         assert "column Area.note STRING" not in present_schema(store.backend)
-        assert store.init() == [extra.version]
+        # the release's missing migrations (those released after it), then the new one
+        assert store.init() == list(range(facts["schema_version"] + 1, extra.version + 1))
         assert "column Area.note STRING" in present_schema(store.backend)
         _assert_unchanged(store, facts)
         store.backend.run("MATCH (a:Area {id: 'are-lindenau'}) SET a.note = 'am Fluss'")

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph_schema.errors import AlreadyExists, InvalidRelationship, InvalidValue, NotFound
+from graph_schema.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidRelationship,
+    InvalidValue,
+    NotFound,
+)
 from graph_schema.model import REL_SPECS, NodeLabel, RelType
 from graph_schema.store import GraphStore
 from graph_schema.store.ddl import schema_version
@@ -388,3 +394,73 @@ def test_organisation_round_trip(store: GraphStore, name: str, languages: list[s
     )
     assert store.get(NodeLabel.ORGANISATION, org.id) == org
     store.delete(NodeLabel.ORGANISATION, org.id)
+
+
+@pytest.mark.parametrize("label", [NodeLabel.ORGANISATION, NodeLabel.PERSON, NodeLabel.AREA])
+def test_update_compares_the_expected_version(store: GraphStore, label: NodeLabel) -> None:
+    created = store.create(label, SAMPLES[label])
+    first = store.entry_version(created)
+    assert len(first) == 64 and store.entry_version(store.get(label, created.id)) == first
+    updated = store.update(label, created.id, CHANGES[label], expected_version=first)
+    second = store.entry_version(store.get(label, created.id))
+    assert second != first and second == store.entry_version(updated)
+    history = store.audit.list(entity_id=created.id)[1]
+    with pytest.raises(Conflict, match="Nothing was written"):
+        store.update(label, created.id, SAMPLES[label], expected_version=first)
+    assert store.get(label, created.id) == updated
+    assert store.audit.list(entity_id=created.id)[1] == history
+    # one of several versions (If-Match with a list); no version: no comparison
+    store.update(label, created.id, SAMPLES[label], expected_version=["x", second])
+    store.update(label, created.id, CHANGES[label])
+    with pytest.raises(NotFound):
+        store.update(label, "gone", CHANGES[label], expected_version=first)
+
+
+def test_version_changes_with_every_value_and_is_keyed(store: GraphStore) -> None:
+    """A personal value changes the version too; without the store's key the version
+    cannot be recomputed from guessed values."""
+    import hashlib
+    import json
+
+    _node(store, NodeLabel.PERSON, "p-v")
+    person = store.get(NodeLabel.PERSON, "p-v")
+    before = store.entry_version(person)
+    store.update(NodeLabel.PERSON, "p-v", {"phone": "0000 998"})
+    assert store.entry_version(store.get(NodeLabel.PERSON, "p-v")) != before
+    plain = json.dumps(
+        [str(person.label), person.model_dump(mode="json")],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert hashlib.sha256(plain.encode()).hexdigest() != before
+
+
+def test_a_second_writer_with_the_same_version_waits_and_is_refused(store: GraphStore) -> None:
+    """The comparison and the write are one step: a writer holding the entry makes another
+    with the same version wait, which then finds the new version and writes nothing."""
+    import threading
+    import time
+
+    _node(store, NodeLabel.ORGANISATION, "o-v")
+    version = store.entry_version(store.get(NodeLabel.ORGANISATION, "o-v"))
+    outcome: list[BaseException | None] = []
+
+    def second_writer() -> None:
+        try:
+            store.update(
+                NodeLabel.ORGANISATION, "o-v", {"description": "B"}, expected_version=version
+            )
+            outcome.append(None)
+        except BaseException as e:  # noqa: BLE001 - handed to the test's thread
+            outcome.append(e)
+
+    other = threading.Thread(target=second_writer)
+    with store.transaction():
+        store.update(NodeLabel.ORGANISATION, "o-v", {"description": "A"}, expected_version=version)
+        other.start()
+        time.sleep(0.5)
+        assert other.is_alive() and not outcome  # waits for the first writer
+    other.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], Conflict)
+    assert store.get(NodeLabel.ORGANISATION, "o-v").description == "A"  # type: ignore[attr-defined]

@@ -259,6 +259,24 @@ def test_formula_like_names_stay_text_and_round_trip(store: GraphStore, fmt: str
     assert set(_outcomes(report).values()) == {"unchanged"}
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_values_beginning_with_an_apostrophe_keep_it_through_export_and_import(
+    store: GraphStore, fmt: str
+) -> None:
+    """Issue 14, item 7: an exported workbook imported again changed such values."""
+    names = {"o1": "'+49 Verein", "o2": "'=Gleich", "o3": "'-Strich", "o4": "'s Hertogenbosch"}
+    for key, name in names.items():
+        store.create(NodeLabel.ORGANISATION, {"id": key, "name": name, "kind": "other"})
+    store.create(NodeLabel.PERSON, {"id": "p1", "name": "Ada", "phone": "'+49 0000 1"})
+    store.link(RelType.COOPERATES_WITH, "o1", "o2", id="t1", since="2020-01-01")
+    data = exporter.export(exporter.collect(store), fmt)
+    report = import_file(store, data, f"export.{'zip' if fmt == 'csv' else fmt}")
+    assert set(_outcomes(report).values()) == {"unchanged"}, report.summary()
+    report = import_file(store, data, f"export.{'zip' if fmt == 'csv' else fmt}", dry_run=False)
+    assert {k: store.get(NodeLabel.ORGANISATION, k).name for k in names} == names
+    assert store.get(NodeLabel.PERSON, "p1").phone == "'+49 0000 1"
+
+
 def test_overrides_change_only_the_named_columns() -> None:
     csv = "Träger-Bezeichnung;Sorte;Bemerkung\nCaritas Lindenau;Wohlfahrtsverband;x\n".encode()
     sheets = detect_mapping(csv, "liste.csv")

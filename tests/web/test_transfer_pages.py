@@ -407,3 +407,23 @@ def test_an_unreadable_file_says_why_in_the_reader_s_language(web: Web) -> None:
     assert "ist aber keine Excel-Arbeitsmappe" in detail("editor")
     _speak_english(web, "editor")
     assert "is no Excel workbook" in detail("editor")
+
+
+def test_hostile_files_are_the_form_again_with_a_german_message(web: Web) -> None:
+    """Issue 14, item 4: a zip bomb, XML entities or a too long field never reach a crash."""
+    from tests.transfer import hostile
+
+    client = web["editor"]
+    token = csrf_of(client.get("/import").text)
+    for name, data, words in [
+        ("bombe.xlsx", hostile.zip_bomb_xlsx(100 * 2**20), "mehr als 100-fach gepackt"),
+        ("xxe.xlsx", hostile.xxe_xlsx(), "XML-Entitäten"),
+        ("lol.xlsx", hostile.billion_laughs_xlsx(), "XML-Entitäten"),
+        ("crc.xlsx", hostile.bad_crc_xlsx(), "Prüfsumme"),
+        ("lang.csv", hostile.long_field_csv(), "länger als 32767 Zeichen"),
+    ]:
+        r = client.post("/import", data={"csrf_token": token}, files={"file": (name, data, XLSX)})
+        assert r.status_code == 422, name
+        assert words in r.text and 'type="file"' in r.text, name
+        assert "Traceback" not in r.text and "root:" not in r.text
+    assert not list(_uploads(web).glob("*.bin"))

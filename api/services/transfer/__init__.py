@@ -30,6 +30,9 @@ from api.services.transfer.exports import (
 )
 from api.services.transfer.imports import (
     MAX_BYTES,
+    Cancel,
+    FileTooLarge,
+    ImportCancelled,
     ImportFlow,
     ImportStep,
     check_size,
@@ -37,6 +40,7 @@ from api.services.transfer.imports import (
     mapping_from_options,
     report_lines,
     run_import,
+    run_while_connected,
 )
 from api.services.transfer.uploads import Owner, Uploads
 
@@ -44,7 +48,10 @@ __all__ = [
     "EXPORT_FORMATS",
     "MAX_BYTES",
     "REPORT_FORMATS",
+    "Cancel",
     "Download",
+    "FileTooLarge",
+    "ImportCancelled",
     "ImportFlow",
     "ImportStep",
     "Owner",
@@ -64,5 +71,6 @@ __all__ = [
     "restore",
     "restore_upload",
     "run_import",
+    "run_while_connected",
     "write_backup",
 ]

@@ -3,24 +3,36 @@
 The JSON route and the CLI call :func:`run_import` directly; the import page goes through
 :class:`ImportFlow`, which keeps the uploaded file between its steps (:mod:`.uploads`) and
 answers each step with an :class:`ImportStep` that the page only has to show.
+
+What a file may unpack to and hold is bounded (:mod:`api.transfer.limits`): over a limit
+is :class:`FileTooLarge` (413), an unreadable or malformed file :class:`InvalidFile` (422).
+An HTTP import runs in a worker thread through :func:`run_while_connected`, which stops it
+(:class:`Cancel`, checked between rows) when its client disconnects.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from starlette.concurrency import run_in_threadpool
 
 from api.services.transfer.uploads import Kept, Owner, Uploads
 from api.transfer import importer
 from api.transfer.importer import ImportReport
-from api.transfer.reader import MAX_BYTES, InvalidFile, check_size
+from api.transfer.reader import MAX_BYTES, FileTooLarge, InvalidFile, check_size
 from graph_schema.errors import InvalidValue, NetzwerkatlasError
 from graph_schema.store import GraphStore
 
 __all__ = [
     "MAX_BYTES",
+    "Cancel",
+    "FileTooLarge",
+    "ImportCancelled",
     "ImportFlow",
     "ImportStep",
     "Outcome",
@@ -29,9 +41,48 @@ __all__ = [
     "mapping_from_options",
     "report_lines",
     "run_import",
+    "run_while_connected",
 ]
 
 report_lines = importer.report_lines
+T = TypeVar("T")
+
+
+class ImportCancelled(NetzwerkatlasError):
+    """The import stopped because its client disconnected; nothing was written."""
+
+    status = 499  # nginx's "client closed request": nobody is left to read it
+
+
+class Cancel:
+    """A flag a worker checks between rows: :meth:`check` raises once it is set."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise ImportCancelled("The import was stopped: its client disconnected.")
+
+
+async def run_while_connected(
+    work: Callable[[Cancel], T],
+    is_disconnected: Callable[[], Awaitable[bool]],
+    *,
+    poll_s: float = 0.5,
+) -> T:
+    """Run ``work`` in a worker thread; when the client disconnects, set its :class:`Cancel`
+    and wait for it to stop (:class:`ImportCancelled`)."""
+    cancel = Cancel()
+    task = asyncio.ensure_future(run_in_threadpool(work, cancel))
+    while not task.done():
+        await asyncio.wait({task}, timeout=poll_s)
+        if not task.done() and await is_disconnected():
+            cancel.set()
+    return task.result()
 
 
 def run_import(
@@ -44,10 +95,12 @@ def run_import(
     actor: str | None = None,
     progress: Callable[[int], None] | None = None,
     empty_ok: bool = False,
+    cancel: Cancel | None = None,
 ) -> ImportReport:
     """Read, map and check every row of a file; write them (all or none) unless a dry run.
 
-    See :func:`api.transfer.importer.import_file` for the arguments.
+    See :func:`api.transfer.importer.import_file` for the arguments; ``cancel`` stops the
+    import (before anything is written) once it is set.
     """
     return importer.import_file(
         store,
@@ -58,6 +111,7 @@ def run_import(
         actor=actor,
         progress=progress,
         empty_ok=empty_ok,
+        interrupt=cancel.check if cancel is not None else None,
     )
 
 
@@ -116,7 +170,7 @@ def mapping_from_options(
 Outcome = Literal[
     "preview",  # a dry run of a new upload
     "unrecognised",  # a dry run of a new upload in which no sheet was recognised
-    "refused",  # the upload was refused (too large); ``error`` says why
+    "refused",  # the upload was refused (too large, unpacked too); ``error`` says why
     "unreadable",  # the file cannot be read; ``error`` says why
     "gone",  # the upload is no longer kept (used, discarded or expired)
     "discarded",  # the upload was discarded
@@ -142,10 +196,13 @@ class ImportStep:
 class ImportFlow:
     """The import page's steps for one session: preview, revise, confirm, discard."""
 
-    def __init__(self, store: GraphStore, uploads: Uploads, owner: Owner) -> None:
+    def __init__(
+        self, store: GraphStore, uploads: Uploads, owner: Owner, cancel: Cancel | None = None
+    ) -> None:
         self.store = store
         self.uploads = uploads
         self.owner = owner
+        self.cancel = cancel
 
     def _dry(self, kept: Kept, mapping: Any) -> ImportReport:
         return run_import(
@@ -156,6 +213,7 @@ class ImportFlow:
             mapping=mapping,
             actor=self.owner.username,
             empty_ok=True,
+            cancel=self.cancel,
         )
 
     def _shown(self, kept: Kept, report: ImportReport) -> None:
@@ -172,8 +230,17 @@ class ImportFlow:
             return ImportStep("refused", error=e)
         try:
             report = run_import(
-                self.store, data, filename, actor=self.owner.username, empty_ok=True
+                self.store,
+                data,
+                filename,
+                actor=self.owner.username,
+                empty_ok=True,
+                cancel=self.cancel,
             )
+        except FileTooLarge as e:
+            return ImportStep("refused", error=e)
+        except ImportCancelled:
+            raise
         except NetzwerkatlasError as e:
             return ImportStep("unreadable", error=e)
         kept = self.uploads.keep(self.owner, data, filename)
@@ -217,7 +284,10 @@ class ImportFlow:
                 dry_run=False,
                 mapping=kept.mapping,
                 actor=self.owner.username,
+                cancel=self.cancel,
             )
+        except ImportCancelled:
+            raise
         except NetzwerkatlasError as e:
             return ImportStep("unreadable", error=e)
         return ImportStep("rejected" if report.rejected else "imported", report)

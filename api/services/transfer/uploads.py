@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_schema.files import private_dir, write_private
+
 __all__ = ["UPLOAD_TTL_S", "Kept", "Owner", "Uploads"]
 
 #: an upload not confirmed within this time is deleted
@@ -93,7 +95,7 @@ class Uploads:
     def keep(self, owner: Owner, data: bytes, filename: str) -> Kept:
         """Keep ``data`` for ``owner`` under a new random token."""
         self.purge()
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self.root)  # uploads hold personal data: the owner's only
         token = secrets.token_urlsafe(24)
         data_path, meta_path = self._paths(token)
         meta = {
@@ -102,8 +104,9 @@ class Uploads:
             "filename": filename,
             "touched": time.time(),
         }
-        meta_path.write_text(json.dumps(meta))  # first: a file without it would be purged
-        data_path.write_bytes(data)
+        # the metadata first: a file without it would be purged
+        write_private(meta_path, json.dumps(meta).encode())
+        write_private(data_path, data)
         return Kept(token, data, meta)
 
     def _meta(self, owner: Owner, token: str) -> dict[str, Any] | None:
@@ -132,7 +135,7 @@ class Uploads:
     def remember(self, kept: Kept, **facts: Any) -> None:
         """Add ``facts`` to the upload's metadata and restart its time limit."""
         kept.meta = {**kept.meta, **facts, "touched": time.time()}
-        self._paths(kept.token)[1].write_text(json.dumps(kept.meta))
+        write_private(self._paths(kept.token)[1], json.dumps(kept.meta).encode())
 
     def take(self, owner: Owner, token: str) -> Kept | None:
         """The upload of ``token`` if it belongs to ``owner``; deleted once read."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 
 from api.i18n import N_, Text
@@ -14,6 +16,9 @@ from graph_schema.model import ID_PREFIX, NODE_MODELS, Node, NodeLabel
 from graph_schema.store import dump
 
 __all__ = ["NodeRows"]
+
+#: new names compared against all others at a time, between two checks for cancellation
+_SLICE = 1000
 
 
 class NodeRows(Changes):
@@ -179,7 +184,9 @@ class NodeRows(Changes):
                 if row.outcome.status == "unchanged":
                     row.outcome.status = "updated"
 
-    def flag_duplicates(self, rows: list[Row]) -> None:
+    def flag_duplicates(self, rows: list[Row], interrupt: Callable[[], None] | None = None) -> None:
+        """Flag new entries whose names look like others'; ``interrupt`` is called between
+        slices of a thousand names (all against all: the slow step of a large import)."""
         created = [
             r
             for r in rows
@@ -195,8 +202,12 @@ class NodeRows(Changes):
                 (n.id, n.display_name) for n in self.index.nodes.values() if n.label == label
             )
             queries = [(r.node.id, r.node.display_name) for r in mine if r.node is not None]
-            for i, j, score in duplicates.similar_pairs(queries, others):
-                self._flag(mine[i], others[j], score)
+            for start in range(0, len(queries), _SLICE):
+                if interrupt is not None:
+                    interrupt()
+                part = queries[start : start + _SLICE]
+                for i, j, score in duplicates.similar_pairs(part, others):
+                    self._flag(mine[start + i], others[j], score)
 
     def _flag(self, row: Row, other: tuple[str, str], score: float) -> None:
         assert row.node is not None

@@ -12,7 +12,7 @@ from api.transfer.importer.nodes import NodeRows
 from api.transfer.importer.reading import read_rows
 from api.transfer.importer.report import ImportReport
 from api.transfer.importer.ties import TieRows
-from api.transfer.reader import InvalidFile, Table, read_tables
+from api.transfer.reader import InvalidFile, Limits, Table, read_tables
 from graph_schema.store import GraphStore, dump
 
 __all__ = ["import_file"]
@@ -32,6 +32,8 @@ def import_file(
     actor: str | None = None,
     progress: Callable[[int], None] | None = None,
     empty_ok: bool = False,
+    limits: Limits | None = None,
+    interrupt: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Read a file and report (dry run) or write its rows; see the package docstring.
 
@@ -46,11 +48,14 @@ def import_file(
         progress: called with the number of entries written after each batch.
         empty_ok: when no sheet can be read, answer the report (its sheets say why) instead
             of raising :class:`InvalidValue`, so that the mapping can be given.
+        limits: what the file may unpack to and hold (default: :data:`reader.LIMITS`).
+        interrupt: called between rows while reading and checking, and before writing;
+            raises to stop the import (its client has gone). Nothing is written then.
 
     Returns:
         The report; ``applied`` tells whether anything was written.
     """
-    tables = read_tables(data, filename)
+    tables = read_tables(data, filename, limits=limits, interrupt=interrupt)
     report = ImportReport(filename, dry_run)
     csvs = [t for t in tables if t.encoding]
     if csvs:
@@ -61,11 +66,13 @@ def import_file(
         if empty_ok:
             return report
         raise _nothing_to_import(filename, report)
-    work = _check(store, plans, report)
+    work = _check(store, plans, report, interrupt or _carry_on)
     position = {t.name: k for k, t in enumerate(tables)}
     report.rows.sort(key=lambda r: (position[r.sheet], r.row))
     if dry_run or report.rejected or not (work.nodes or work.ties):
         return report
+    if interrupt is not None:
+        interrupt()
     _write(store, work, actor=actor, progress=progress)
     report.applied = True
     return report
@@ -94,20 +101,29 @@ def _nothing_to_import(filename: str, report: ImportReport) -> InvalidFile:
     return InvalidFile(text)
 
 
-def _check(store: GraphStore, plans: list[Plan], report: ImportReport) -> _Importer:
+def _carry_on() -> None:
+    """No interruption."""
+
+
+def _check(
+    store: GraphStore, plans: list[Plan], report: ImportReport, interrupt: Callable[[], None]
+) -> _Importer:
     """Every row's outcome into ``report``: node rows, their links, tie rows, duplicates."""
     work = _Importer(store, report)
     rows = {id(p): read_rows(p, report) for p in plans}
     node_rows = [r for p in plans if p.spec.label for r in rows[id(p)]]
     for r in node_rows:
+        interrupt()
         work.node_row(r)
     for r in node_rows:
+        interrupt()
         work.link_row(r)
     for p in plans:
         if p.spec.rel:
             for r in rows[id(p)]:
+                interrupt()
                 work.tie_row(r)
-    work.flag_duplicates(node_rows)
+    work.flag_duplicates(node_rows, interrupt)
     return work
 
 
