@@ -477,21 +477,26 @@ class LayoutStore:
         layout.updated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         path = self._path(layout.key)
         with self._lock:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            # beside the data folder's personal data: the owner's only (0700, 0600)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if self.directory.stat().st_mode & 0o077:
+                self.directory.chmod(0o700)
             tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(
-                json.dumps(
-                    {
-                        "key": layout.key,
-                        "positions": {k: list(p) for k, p in layout.positions.items()},
-                        "edited": layout.edited,
-                        "computed_seconds": layout.computed_seconds,
-                        "updated_at": layout.updated_at,
-                        "algorithm": layout.algorithm,
-                    },
-                    separators=(",", ":"),
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(
+                    json.dumps(
+                        {
+                            "key": layout.key,
+                            "positions": {k: list(p) for k, p in layout.positions.items()},
+                            "edited": layout.edited,
+                            "computed_seconds": layout.computed_seconds,
+                            "updated_at": layout.updated_at,
+                            "algorithm": layout.algorithm,
+                        },
+                        separators=(",", ":"),
+                    )
                 )
-            )
             os.replace(tmp, path)
             self._memory[layout.key] = (path.stat().st_mtime, layout)
 
