@@ -20,12 +20,13 @@ LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
 RUNTIME_STAMP := $(VENV)/.runtime
 DEV_STAMP := $(VENV)/.dev
 
-.PHONY: help install install-runtime run test test-fast test-future lint bench neo4j-launcher clean
+.PHONY: help install install-runtime run test test-fast test-future lint bench reliability neo4j-launcher clean
 
 help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
 	@echo "make test   - install and run every test (LadybugDB and a real Neo4j 5)"
 	@echo "make bench  - time generation, load, API, analysis and web views at 300 to 30,000 organisations"
+	@echo "make reliability - kill -9, 8 writers and restore under reads on LadybugDB and Neo4j (docs/RELIABILITY.md)"
 	@echo "make lint   - ruff (rules, complexity at most 15, format) and mypy; CI runs it first"
 
 .tools/bin/uv:
@@ -80,6 +81,11 @@ bench: install
 	$(BIN)/python -m benchmarks.bench_transfer
 	$(BIN)/python -m benchmarks.bench_analysis
 	$(BIN)/python -m benchmarks.bench_web
+
+# Crash, concurrency and restore checks against the real server on both backends, about
+# 3 minutes on 2 cores; writes the figures into docs/RELIABILITY.md.
+reliability: install neo4j-launcher
+	$(BIN)/python -m benchmarks.reliability
 
 clean:
 	rm -rf $(VENV) .tools $(LAUNCHER)/target .pytest_cache test-artifacts
