@@ -56,13 +56,8 @@ def test_concurrent_patches_of_different_properties_keep_each_other(
     fields = w[entries]
     assert fields["patches"]["5xx"] == 0, fields
     assert fields["acknowledged"] > 0, fields
-    lost = fields["undone_by_other_field"] + fields["final_fields_wrong"]
-    if lost and run["backend"] == "neo4j" and entries == "tie_fields":
-        # GraphStore.update_tie reads, merges and writes the whole tie without holding
-        # it; on Neo4j (read committed) a concurrent PATCH of the other property writes
-        # back the value it read before (update() holds the node since the ETag change).
-        pytest.xfail(f"Neo4j: concurrent tie PATCHes undo each other ({fields})")
-    assert lost == 0, fields
+    # entries and ties are held (write lock) before they are read and written back
+    assert fields["undone_by_other_field"] + fields["final_fields_wrong"] == 0, fields
 
 
 def test_read_modify_write_with_if_match_loses_no_increment(run: dict[str, Any]) -> None:
@@ -76,6 +71,5 @@ def test_a_backup_taken_during_writes_is_consistent(run: dict[str, Any]) -> None
     b = run["backup"]
     assert "failed" not in b, b
     assert b["backups"] > 0, b
-    if b["inconsistent_backups"]:
-        # the backup reads nodes, ties and records in separate reads, not one snapshot
-        pytest.xfail(f"a backup taken during writes has ties without their ends ({b})")
+    # ties read after the nodes are kept only when both ends are in the backup
+    assert b["inconsistent_backups"] == 0, b

@@ -60,7 +60,11 @@ def _line(obj: dict[str, Any]) -> bytes:
 
 def _lines(store: GraphStore) -> Iterator[dict[str, Any]]:
     nodes = list(dump.all_nodes(store))
-    ties = list(dump.all_ties(store))
+    # read after the nodes: a tie made meanwhile may join a node the backup does not hold;
+    # left out, the backup is the store as it was when the nodes were read (a tie's ends
+    # deleted meanwhile take the tie with them, so no other mismatch can arise)
+    ids = {n.id for n in nodes}
+    ties = [t for t in dump.all_ties(store) if t.from_id in ids and t.to_id in ids]
     records = {table: dump.read_records(store, table) for table in dump.RECORD_TABLES}
     counts: dict[str, int] = {}
     for n in nodes:

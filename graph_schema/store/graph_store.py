@@ -714,13 +714,16 @@ class GraphStore:
             raise InvalidValue(
                 f"A tie's {', '.join(blocked)} cannot change: end this tie and create a new one."
             )
+        rel, a, b = self._find_tie(tie_id)
         with self.backend.transaction() as tx:
+            # the tie's write lock first: two changes of one tie must not both start from
+            # the same values (each writes the whole tie back)
+            tx.run(Q.lock_tie(rel, a, b, self.backend.name), {"id": tie_id})
             current = self.get_tie(tie_id)
             unknown = sorted(set(changes) - set(type(current).model_fields))
             if unknown:
                 raise InvalidValue(f"Unknown properties for {current.type}: {', '.join(unknown)}.")
             tie = _validate_tie(type(current), {**current.model_dump(), **changes})
-            rel, a, b = self._find_tie(tie_id)
             self._write_ties(tx, rel, (a, b), [tie])
             self._audit_tie(tx, actor, "update_tie", tie, before=current, after=tie)
         self._changed()

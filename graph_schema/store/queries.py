@@ -26,6 +26,7 @@ __all__ = [
     "list_nodes",
     "list_ties",
     "lock_node",
+    "lock_tie",
     "node_names",
     "part_of_descendants",
     "upsert_nodes",
@@ -60,6 +61,16 @@ def find_node_labels(labels: Sequence[NodeLabel]) -> str:
 def get_node(label: NodeLabel) -> str:
     """Row ``{n}``: the node with id ``$id``."""
     return f"MATCH (n:{label} {{id: $id}}) RETURN n"
+
+
+def lock_tie(rel: RelType, a: NodeLabel, b: NodeLabel, backend: str) -> str:
+    """Row ``{count}`` (0 or 1); holds the tie with id ``$id`` until the transaction ends
+    (as :func:`lock_node` holds a node: Neo4j reads committed values without waiting)."""
+    if backend == "neo4j":
+        return (
+            f"MATCH (:{a})-[r:{rel} {{id: $id}}]->(:{b}) SET r.id = r.id RETURN count(r) AS count"
+        )
+    return f"MATCH (:{a})-[r:{rel} {{id: $id}}]->(:{b}) RETURN count(r) AS count"
 
 
 def lock_node(label: NodeLabel, backend: str) -> str:
