@@ -152,7 +152,20 @@ def read_backup(source: IO[bytes] | Iterable[bytes]) -> BackupSummary:
         )
     if not ended:
         raise _bad(lines + 1, "the end record is missing: the file was cut short.")
+    _check_ends(summary)
     return summary
+
+
+def _check_ends(summary: BackupSummary) -> None:
+    """Every tie joins two entries of the backup (a restore would fail on it otherwise)."""
+    ids = {n.id for n in summary.nodes}
+    for t in summary.ties:
+        missing = [end for end in (t.from_id, t.to_id) if end not in ids]
+        if missing:
+            raise InvalidValue(
+                f"This is not a usable Netzwerkatlas backup: the tie {t.id} joins "
+                f"{', '.join(missing)}, which the backup does not hold. Make a new backup."
+            )
 
 
 def _add(summary: BackupSummary, obj: dict[str, Any], line_no: int) -> None:
