@@ -29,7 +29,7 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NotRequired, TypeVar
 
 import networkx as nx
@@ -222,31 +222,22 @@ class AnalysisService:
     def graph_snapshot(self, f: Filters) -> Snapshot:
         """Organisations, areas, fields and their cooperation, activity and field ties:
         what the cooperation graph and the comparison of two dates need."""
-        as_of, area, field, kind = f
-        return self._cached(  # type: ignore[no-any-return]
-            ("graph_snapshot", f),
-            lambda: self.store.snapshot(
-                as_of,
-                area=area,
-                field=field,
-                kind=kind,
-                labels=graphs.COOPERATION_LABELS,
-                types=graphs.COOPERATION_TYPES,
-            ),
-        )
+        return self._part("graph_snapshot", f, graphs.COOPERATION_LABELS, graphs.COOPERATION_TYPES)
 
     def council_snapshot(self, f: Filters) -> Snapshot:
         """Organisations, people and bodies with the seats and representation ties."""
+        labels = [NodeLabel.ORGANISATION, NodeLabel.PERSON, NodeLabel.BODY]
+        return self._part("council_snapshot", f, labels, [RelType.MEMBER_OF, RelType.REPRESENTS])
+
+    def _part(
+        self, key: str, f: Filters, labels: Sequence[NodeLabel], types: Sequence[RelType]
+    ) -> Snapshot:
+        """The snapshot of ``f`` holding only ``labels`` and ``types``, remembered."""
         as_of, area, field, kind = f
         return self._cached(  # type: ignore[no-any-return]
-            ("council_snapshot", f),
+            (key, f),
             lambda: self.store.snapshot(
-                as_of,
-                area=area,
-                field=field,
-                kind=kind,
-                labels=[NodeLabel.ORGANISATION, NodeLabel.PERSON, NodeLabel.BODY],
-                types=[RelType.MEMBER_OF, RelType.REPRESENTS],
+                as_of, area=area, field=field, kind=kind, labels=labels, types=types
             ),
         )
 

@@ -15,7 +15,7 @@ from api.services import accounts
 from api.services.accounts import AccountRuleBroken, UserCreate, UserUpdate
 from api.web import lookups
 from api.web.i18n import LANGUAGES
-from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
+from api.web.render import WebRoute, gettext_for, page_admin, page_user, render
 from api.web.session import posted_form
 from graph_schema.errors import AlreadyExists, NotFound
 from graph_schema.model import NodeLabel
@@ -25,13 +25,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
 
 
-def _admin(request: Request) -> User:
-    user = page_user(request)
-    require_roles(user, Role.ADMIN)
-    return user
-
-
-Admin = Annotated[User, Depends(_admin)]
+Admin = Annotated[User, Depends(page_admin)]
 
 
 def _page(
@@ -93,7 +87,7 @@ def _rule_message(e: AccountRuleBroken | NotFound, _: Any) -> str:
 
 @router.post("/konten")
 async def create_account(request: Request) -> Response:
-    form, user = await posted_form(request, _admin)
+    form, user = await posted_form(request, page_admin)
     values = {
         k: str(form.get(k, ""))[:200].strip()
         for k in ("username", "role", "organisation_id", "language")
@@ -128,7 +122,7 @@ async def create_account(request: Request) -> Response:
 @router.post("/konten/wartezeiten/aufheben")
 async def lift_throttle(request: Request) -> Response:
     """Lift one sign-in throttle (``kind``: account or address, ``key``) or, without, all."""
-    form, user = await posted_form(request, _admin)
+    form, user = await posted_form(request, page_admin)
     kind, key = str(form.get("kind", "")), str(form.get("key", ""))[:100] or None
     state = request.app.state
     await run_in_threadpool(
@@ -144,7 +138,7 @@ async def lift_throttle(request: Request) -> Response:
 
 @router.post("/konten/{username}")
 async def change_account(request: Request, username: str) -> Response:
-    form, user = await posted_form(request, _admin)
+    form, user = await posted_form(request, page_admin)
     action = str(form.get("action", "save"))
 
     def run() -> Response:

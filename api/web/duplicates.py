@@ -15,11 +15,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.security import Role, User
+from api.security import User
 from api.services.entities import Entities
 from api.services.transfer import duplicates
 from api.web.entities import entity_url
-from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
+from api.web.render import WebRoute, gettext_for, page_editor, page_user, render
 from api.web.session import posted_form
 from graph_schema.errors import NetzwerkatlasError, NotFound
 
@@ -30,13 +30,7 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 LIMIT = 200
 
 
-def _editor(request: Request) -> User:
-    user = page_user(request)
-    require_roles(user, Role.ADMIN, Role.EDITOR)
-    return user
-
-
-Editor = Annotated[User, Depends(_editor)]
+Editor = Annotated[User, Depends(page_editor)]
 Id = Annotated[str, Query(min_length=1, max_length=100)]
 
 
@@ -130,7 +124,7 @@ def merge_confirmation(request: Request, user: Editor, keep: Id, drop: Id) -> Re
 
 @router.post("/dubletten/zusammenfuehren")
 async def merge_entries(request: Request) -> Response:
-    form, user = await posted_form(request, _editor)
+    form, user = await posted_form(request, page_editor)
     _ = gettext_for(user.language)
     keep = str(form.get("keep", ""))[:100]
     drop = str(form.get("drop", ""))[:100]

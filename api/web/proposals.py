@@ -18,7 +18,15 @@ from api.permissions import NEVER_PROPOSABLE
 from api.security import Role, User
 from api.services.proposals import Proposals
 from api.web.entities import entity_url
-from api.web.render import WebRoute, gettext_for, page_user, render, require_roles
+from api.web.render import (
+    WebRoute,
+    gettext_for,
+    page_admin,
+    page_editor,
+    page_user,
+    render,
+    require_roles,
+)
 from api.web.session import posted_form
 from graph_schema.errors import NetzwerkatlasError
 from graph_schema.model import NodeLabel, RelType
@@ -33,18 +41,6 @@ DECIDED_SHOWN = 30
 def _reader(request: Request) -> User:
     user = page_user(request)
     require_roles(user, Role.ADMIN, Role.EDITOR, Role.PARTNER)
-    return user
-
-
-def _editor(request: Request) -> User:
-    user = page_user(request)
-    require_roles(user, Role.ADMIN, Role.EDITOR)
-    return user
-
-
-def _admin(request: Request) -> User:
-    user = page_user(request)
-    require_roles(user, Role.ADMIN)
     return user
 
 
@@ -82,7 +78,7 @@ def proposals_page(request: Request, user: Reader) -> Response:
 
 @router.post("/vorschlaege/{proposal_id}/{decision}")
 async def decide(request: Request, proposal_id: str, decision: str) -> Response:
-    form, user = await posted_form(request, _editor)
+    form, user = await posted_form(request, page_editor)
     reason = str(form.get("reason", ""))[:2000]
     _ = gettext_for(user.language)
 
@@ -107,7 +103,7 @@ async def decide(request: Request, proposal_id: str, decision: str) -> Response:
 
 @router.post("/vorschlaege/arten")
 async def choose_types(request: Request) -> Response:
-    form, user = await posted_form(request, _admin)
+    form, user = await posted_form(request, page_admin)
     chosen = [str(v) for v in form.getlist("types")][:20]
 
     def run() -> Response:

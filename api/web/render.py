@@ -40,6 +40,8 @@ __all__ = [
     "error_message",
     "error_page",
     "gettext_for",
+    "page_admin",
+    "page_editor",
     "page_user",
     "render",
     "require_roles",
@@ -196,6 +198,20 @@ def page_user(request: Request) -> User:
 def require_roles(user: User, *roles: Role) -> None:
     if user.role not in roles:
         raise Forbidden("role")
+
+
+def page_editor(request: Request) -> User:
+    """Dependency of the editors' pages: a signed-in administrator or editor."""
+    user = page_user(request)
+    require_roles(user, Role.ADMIN, Role.EDITOR)
+    return user
+
+
+def page_admin(request: Request) -> User:
+    """Dependency of the administrators' pages."""
+    user = page_user(request)
+    require_roles(user, Role.ADMIN)
+    return user
 
 
 def error_page(request: Request, exc: BaseException) -> Response:

@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.i18n import N_
-from api.security import Role, User
+from api.security import User
 from api.services import transfer
 from api.services.layouts import layouts
 from api.services.transfer import Cancel, ImportFlow, ImportStep, Owner, Uploads
@@ -32,9 +32,10 @@ from api.web.render import (
     WebRoute,
     error_message,
     gettext_for,
+    page_admin,
+    page_editor,
     page_user,
     render,
-    require_roles,
 )
 from api.web.session import posted_form
 from graph_schema.errors import AlreadyExists, NetzwerkatlasError
@@ -47,20 +48,8 @@ PageUser = Annotated[User, Depends(page_user)]
 EXPORT_FORMATS = ("xlsx", "csv", "graphml", "gexf", "json")
 
 
-def _editor(request: Request) -> User:
-    user = page_user(request)
-    require_roles(user, Role.ADMIN, Role.EDITOR)
-    return user
-
-
-def _admin(request: Request) -> User:
-    user = page_user(request)
-    require_roles(user, Role.ADMIN)
-    return user
-
-
-Editor = Annotated[User, Depends(_editor)]
-Admin = Annotated[User, Depends(_admin)]
+Editor = Annotated[User, Depends(page_editor)]
+Admin = Annotated[User, Depends(page_admin)]
 
 
 async def _file_of(form: Any, name: str = "file") -> tuple[bytes, str] | None:
@@ -228,7 +217,7 @@ def import_page(request: Request, user: Editor) -> Response:
 
 @router.post("/import")
 async def import_upload(request: Request) -> Response:
-    form, user = await posted_form(request, _editor)
+    form, user = await posted_form(request, page_editor)
     upload = await _file_of(form)
     return await transfer.run_while_connected(
         partial(_import_step, request, user, form, upload), request.is_disconnected
@@ -315,7 +304,7 @@ def _restore(request: Request, data: bytes, replace: bool, _: Callable[[str], st
 
 @router.post("/sicherung")
 async def restore_upload(request: Request) -> Response:
-    form, user = await posted_form(request, _admin)
+    form, user = await posted_form(request, page_admin)
     _ = gettext_for(user.language)
     upload = await _file_of(form)
     if upload is None:

@@ -10,7 +10,7 @@ from api.i18n import N_, Text
 from api.transfer import duplicates
 from api.transfer.importer.reading import Row
 from api.transfer.importer.report import WORD, Problem
-from api.transfer.importer.validation import Changes, derived_id, explain
+from api.transfer.importer.validation import Changes, changed_values, derived_id, explain
 from api.transfer.values import name_key
 from graph_schema.model import ID_PREFIX, NODE_MODELS, Node, NodeLabel
 from graph_schema.store import dump
@@ -142,16 +142,7 @@ class NodeRows(Changes):
             self.history.append((label, node.id, None, node.model_dump(mode="json")))
         else:
             before, after = existing.model_dump(mode="json"), node.model_dump(mode="json")
-            changes = [
-                {
-                    "column": row.plan.header_of(p),
-                    "property": p,
-                    "old": before.get(p),
-                    "new": after.get(p),
-                }
-                for p in after
-                if before.get(p) != after.get(p)
-            ]
+            changes = changed_values(row.plan, before, after)
             outcome.changes = changes
             outcome.status = "updated" if changes else "unchanged"
             if changes:

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from api.i18n import N_, Text
 from api.transfer.importer.reading import Row
-from api.transfer.importer.validation import Changes, derived_id, explain
+from api.transfer.importer.validation import Changes, changed_values, derived_id, explain
 from api.transfer.values import CellError
 from graph_schema.model import REL_SPECS, NodeLabel, RelType, Tie
 from graph_schema.store import dump
@@ -166,16 +166,7 @@ class TieRows(Changes):
         rel = row.plan.spec.rel
         assert rel is not None
         before, after = existing.model_dump(mode="json"), tie.model_dump(mode="json")
-        changes = [
-            {
-                "column": row.plan.header_of(p),
-                "property": p,
-                "old": before.get(p),
-                "new": after.get(p),
-            }
-            for p in after
-            if before.get(p) != after.get(p)
-        ]
+        changes = changed_values(row.plan, before, after)
         outcome.changes = changes
         outcome.status = "updated" if changes else "unchanged"
         if changes:

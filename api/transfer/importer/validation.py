@@ -24,13 +24,25 @@ from api.transfer.values import CellError, comma_parts
 from graph_schema.model import Node, NodeLabel, RelType, Tie
 from graph_schema.store import GraphStore
 
-__all__ = ["Changes", "derived_id", "explain"]
+__all__ = ["Changes", "changed_values", "derived_id", "explain"]
 
 
 def derived_id(prefix: str, *parts: object) -> str:
     """An id for a new entry, the same for the same parts: an import run twice finds it."""
     digest = hashlib.sha1("|".join(str(p) for p in parts).encode()).hexdigest()[:12]
     return f"{prefix}-{digest}"
+
+
+def changed_values(
+    plan: Plan, before: dict[str, Any], after: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """What an imported row changes in a stored entry or tie: one item per property, with
+    the column it came from and the old and new value."""
+    return [
+        {"column": plan.header_of(p), "property": p, "old": before.get(p), "new": after.get(p)}
+        for p in after
+        if before.get(p) != after.get(p)
+    ]
 
 
 def explain(error: ValidationError, plan: Plan, outcome: RowOutcome, row: int) -> None:
