@@ -13,6 +13,9 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 LAUNCHER := tests/neo4j_launcher
 LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
+# Gephi's toolkit, which the tests import the GraphML and GEXF exports with
+GEPHI_CHECK := tests/gephi_check
+GEPHI_CP := $(GEPHI_CHECK)/target/classpath.txt
 
 # Two install stamps: `make run` needs the runtime dependencies only; the tests, lint and
 # bench need the development tools too (pyproject.toml's `dev` group). A runtime install
@@ -20,7 +23,7 @@ LAUNCHER_CP := $(LAUNCHER)/target/classpath.txt
 RUNTIME_STAMP := $(VENV)/.runtime
 DEV_STAMP := $(VENV)/.dev
 
-.PHONY: help install install-runtime run test test-fast test-future lint bench reliability neo4j-launcher clean
+.PHONY: help install install-runtime run test test-fast test-future lint bench reliability neo4j-launcher gephi-check clean
 
 help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
@@ -56,18 +59,24 @@ $(LAUNCHER_CP): $(LAUNCHER)/pom.xml $(wildcard $(LAUNCHER)/src/main/java/netzwer
 
 neo4j-launcher: $(LAUNCHER_CP)
 
-test: install neo4j-launcher
+$(GEPHI_CP): $(GEPHI_CHECK)/pom.xml $(wildcard $(GEPHI_CHECK)/src/main/java/netzwerkatlas/*.java)
+	mvn -q -B -f $(GEPHI_CHECK)/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+	@touch $@
+
+gephi-check: $(GEPHI_CP)
+
+test: install neo4j-launcher gephi-check
 	NETZWERKATLAS_REQUIRE_NEO4J=1 $(BIN)/pytest
 
 # For a quick look while editing (under 3 minutes on 2 cores): everything but Neo4j, the
-# browser and the slow suites (schemathesis), on every core; `make test` runs them all.
+# browser, Gephi and the slow suites (schemathesis), on every core; `make test` runs them all.
 test-fast: install
-	$(BIN)/pytest -n auto -m "not neo4j and not browser and not slow"
+	$(BIN)/pytest -n auto -m "not neo4j and not browser and not gephi and not slow"
 
 # The whole suite with the clock a year ahead (Debian's faketime): no answer may depend on
 # the calendar (the tests fix the app's "today" with NETZWERKATLAS_TODAY; this proves that
 # nothing reads the real date behind its back).
-test-future: install neo4j-launcher
+test-future: install neo4j-launcher gephi-check
 	faketime -f '+365d' env NETZWERKATLAS_REQUIRE_NEO4J=1 $(BIN)/pytest
 
 lint: install
@@ -88,4 +97,4 @@ reliability: install neo4j-launcher
 	$(BIN)/python -m benchmarks.reliability
 
 clean:
-	rm -rf $(VENV) .tools $(LAUNCHER)/target .pytest_cache test-artifacts
+	rm -rf $(VENV) .tools $(LAUNCHER)/target $(GEPHI_CHECK)/target .pytest_cache test-artifacts

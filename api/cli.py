@@ -6,22 +6,33 @@ Every error ends in one line on stderr and a non-zero exit code, never a stack t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text as RichText
 
 from api.bootstrap import (
     ADMIN_PASSWORD_FILE,
@@ -35,7 +46,7 @@ from api.settings import Settings, open_store
 from graph_schema import clock
 from graph_schema.errors import NetzwerkatlasError, StoreBusy
 from graph_schema.files import private_umask
-from graph_schema.store import GraphStore
+from graph_schema.store import DATABASE_FILE, GraphStore, open_ladybug
 from graph_schema.vocab import label_for
 
 app = typer.Typer(
@@ -49,9 +60,60 @@ console = Console()
 err = Console(stderr=True)
 
 
+def _error(message: str) -> None:
+    """One line on stderr: ``Error:`` and the message (as it is: no markup)."""
+    line = " ".join(message.split()) or "the command failed without saying why."
+    err.print(RichText.assemble(("Error:", "bold red"), " ", line), highlight=False, soft_wrap=True)
+
+
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    _error(message)
     raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            version = metadata.version("netzwerkatlas")
+        except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+            version = "unknown (not installed)"
+        console.print(f"netzwerkatlas {version}", highlight=False)
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Netzwerkatlas: stakeholder network and cooperation manager."""
+
+
+def _date(text: str) -> dt.date:
+    """A date option's value: ``31.12.2024`` or ``2024-12-31`` (as a spreadsheet's date
+    cells are read); anything else, a year alone or ``10/12/2018`` is refused."""
+    from api.transfer.values import CellError, parse_date
+
+    try:
+        day, warning = parse_date(text)
+    except CellError as e:
+        raise typer.BadParameter(f"{e}.") from None
+    if day is None or warning is not None:
+        raise typer.BadParameter(
+            f"{text!r} is not a whole date: write it as 31.12.2024 or 2024-12-31."
+        )
+    return day
+
+
+def _folder_of(file: Path) -> None:
+    """Refuse a file to write into a folder that does not exist."""
+    folder = file.parent
+    if not folder.is_dir():
+        _fail(f"the folder {folder} does not exist: create it or choose another path.")
 
 
 @contextmanager
@@ -80,26 +142,35 @@ def _settings() -> Settings:
         raise
 
 
-def _progress_bar(
-    description: str,
-) -> tuple[Progress, Callable[[int], None], Callable[[int], None]]:
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
-    task = progress.add_task(description, total=None)
+class _Bar:
+    """A progress bar: ``N/TOTAL`` of the current stage once its total is known."""
 
-    def set_total(total: int) -> None:
-        progress.update(task, total=total)
+    STAGES: Mapping[str, str] = {"check": "Checking rows", "write": "Writing"}
 
-    def advance(n: int) -> None:
-        progress.advance(task, n)
+    def __init__(self, description: str) -> None:
+        self.description = escape(description)  # a file name is no markup
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task: TaskID = self.progress.add_task(self.description, total=None)
 
-    return progress, set_total, advance
+    def set_total(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
+
+    def advance(self, n: int) -> None:
+        self.progress.advance(self.task, n)
+
+    def stage(self, kind: str, total: int) -> None:
+        """A new stage of ``total`` steps: the bar starts again from 0."""
+        what = self.STAGES.get(kind, kind)
+        self.progress.update(
+            self.task, description=f"{self.description}: {what}", total=total, completed=0
+        )
 
 
 @app.command()
@@ -131,11 +202,16 @@ def demo(
     settings = _settings()
     with _store(settings) as store:
         store.init()
-        progress, set_total, advance = _progress_bar(f"Demo region ({size:,} organisations)")
+        bar = _Bar(f"Demo region ({size:,} organisations)")
         started = time.perf_counter()
-        with progress:
+        with bar.progress:
             written = load_demo(
-                store, size=size, seed=seed, replace=replace, progress=advance, on_total=set_total
+                store,
+                size=size,
+                seed=seed,
+                replace=replace,
+                progress=bar.advance,
+                on_total=bar.set_total,
             )
         seconds = time.perf_counter() - started
     console.print(
@@ -162,7 +238,13 @@ def stats() -> None:
 @app.command()
 def analyse(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Date (YYYY-MM-DD); default today.")
+        dt.date | None,
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="<date>",
+            help="31.12.2024 or 2024-12-31; default today.",
+        ),
     ] = None,
     output: Annotated[
         str, typer.Option("--format", help="table (for people) or json (for programs).")
@@ -171,18 +253,11 @@ def analyse(
     kind: Annotated[str | None, typer.Option(help="Only organisations of this kind.")] = None,
 ) -> None:
     """Analyse the cooperation network: key figures, gaps, brokers and periphery."""
-    import datetime as dt
-    import json
-
     from api.services.analysis import AnalysisService
 
     if output not in ("table", "json"):
         _fail("--format must be table or json.")
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else clock.today()
-    except ValueError:
-        _fail(f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-12-31.")
-        raise
+    day = as_of or clock.today()
     settings = _settings()
     with _store(settings, read_only=True) as store:
         service = AnalysisService(store)
@@ -355,6 +430,15 @@ def import_(
             "file of one sheet.",
         ),
     ] = None,
+    date_order: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--date-order",
+            help='How a date column writes dates like 10/12/2018: "COLUMN=TMJ" (day first) '
+            'or "COLUMN=MTJ" (month first), also DMY/MDY; "SHEET:COLUMN=TMJ" for one sheet. '
+            "Repeat for more columns.",
+        ),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write the full report (with the mapping) as JSON.")
     ] = None,
@@ -362,10 +446,13 @@ def import_(
     """Import organisations, people, offers, memberships, cooperations from a spreadsheet.
 
     The dry run (and the real run) prints how each sheet's columns were mapped to fields;
-    correct a column with --map and run again.
+    correct a column with --map and run again. The dry run writes nothing: it works while
+    the server runs.
     """
     from api.services import transfer
 
+    if report:
+        _folder_of(report)
     settings = _settings()
     transfer.check_size(file.stat().st_size)  # before reading a file of gigabytes
     data = file.read_bytes()
@@ -375,11 +462,11 @@ def import_(
         mapping_json=mapping.read_text(encoding="utf-8") if mapping else None,
         maps=map_ or [],
         sheets=sheet or [],
+        date_orders=date_order or [],
     )
-    with _store(settings) as store:
-        store.init()
-        progress, _, advance = _progress_bar(f"Import {file.name}")
-        with progress:
+    with _import_store(settings, dry_run=dry_run) as store:
+        bar = _Bar(f"Import {file.name}")
+        with bar.progress:
             result = transfer.run_import(
                 store,
                 data,
@@ -387,7 +474,8 @@ def import_(
                 dry_run=dry_run,
                 mapping=given,
                 actor="cli",
-                progress=advance,
+                progress=bar.advance,
+                on_stage=bar.stage,
             )
     for line in transfer.report_lines(result):
         console.print(line, highlight=False, soft_wrap=True, markup=False)
@@ -396,7 +484,30 @@ def import_(
         console.print(f"Report written to {report}.")
     if result.rejected and not dry_run:
         _fail(result.summary())
-    console.print(result.summary(), highlight=False)
+    console.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _import_store(settings: Settings, *, dry_run: bool) -> Iterator[GraphStore]:
+    """The store an import compares with: opened read-only for a dry run (which works while
+    the server runs and writes nothing; before the first start, an empty store in a
+    temporary folder), else writable and initialised."""
+    if not dry_run:
+        with _store(settings) as store:
+            store.init()
+            yield store
+        return
+    if settings.store == "ladybug" and not (settings.data_dir / DATABASE_FILE).exists():
+        with tempfile.TemporaryDirectory() as folder, private_umask():
+            empty = open_ladybug(Path(folder))
+            try:
+                empty.init()
+                yield empty
+            finally:
+                empty.close()
+        return
+    with _store(settings, read_only=True) as store:
+        yield store
 
 
 @app.command()
@@ -475,7 +586,10 @@ def export(
         ),
     ] = None,
     as_of: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Network valid on this day.")
+        dt.date | None,
+        typer.Option(
+            parser=_date, metavar="<date>", help="Network valid on this day (31.12.2024)."
+        ),
     ] = None,
     area: Annotated[str | None, typer.Option(help="Area id (as /api/network).")] = None,
     field: Annotated[str | None, typer.Option(help="Field id.")] = None,
@@ -488,13 +602,14 @@ def export(
     from api.services import transfer
 
     fmt = transfer.export_format(format or file.suffix.lstrip("."))
+    _folder_of(file)
     settings = _settings()
     with _store(settings, read_only=True) as store:
         out = transfer.export_network(
             store,
             fmt,
             personal=not no_personal,
-            as_of=as_of.date() if as_of else None,
+            as_of=as_of,
             area=area,
             field=field,
             kind=kind,
@@ -518,6 +633,7 @@ def backup(
     """Write a complete backup: graph, accounts, history, settings (works while serving)."""
     from api.services.transfer import write_backup
 
+    _folder_of(file)
     settings = _settings()
     tmp = file.with_name(file.name + ".part")
     with _store(settings, read_only=True) as store, tmp.open("wb") as out:
@@ -542,10 +658,10 @@ def restore(
     with file.open("rb") as f:
         parsed = read_backup(f)
     with _store(settings) as store:
-        progress, set_total, advance = _progress_bar(f"Restore {file.name}")
-        set_total(parsed.total)
-        with progress:
-            counts = restore_backup(store, parsed, replace=replace, progress=advance)
+        bar = _Bar(f"Restore {file.name}")
+        bar.set_total(parsed.total)
+        with bar.progress:
+            counts = restore_backup(store, parsed, replace=replace, progress=bar.advance)
     console.print(
         f"Restored {sum(counts.values()):,} records from {file} into the {settings.store} store."
     )
@@ -558,10 +674,12 @@ def report(
         str | None, typer.Option("--format", "-f", help="html or pdf; default: from the file name.")
     ] = None,
     as_of: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Report date (default today).")
+        dt.date | None,
+        typer.Option(parser=_date, metavar="<date>", help="Report date (default today)."),
     ] = None,
     compare_to: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date to compare with.")
+        dt.date | None,
+        typer.Option(parser=_date, metavar="<date>", help="Date to compare with (31.12.2024)."),
     ] = None,
 ) -> None:
     """Write the network report (Netzwerkbericht) as HTML or PDF (works while serving)."""
@@ -569,14 +687,15 @@ def report(
     from api.services.layouts import layout_store
 
     fmt = transfer.report_format(format or file.suffix.lstrip("."))
+    _folder_of(file)
     settings = _settings()
     with _store(settings, read_only=True) as store:
         out = transfer.network_report_file(
             store,
             fmt,
             layouts=layout_store(settings.data_dir),
-            as_of=as_of.date() if as_of else None,
-            compare_to=compare_to.date() if compare_to else None,
+            as_of=as_of,
+            compare_to=compare_to,
         )
     _write_atomically(file, out.content)
     console.print(f"Wrote the network report as of {out.as_of:%d.%m.%Y} to {file}.")
@@ -586,28 +705,28 @@ def main(argv: list[str] | None = None) -> Any:
     """Entry point: runs the app and turns every error into one line and an exit code."""
     try:
         code = app(args=argv, standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except NetzwerkatlasError as e:
-        code = 3 if isinstance(e, StoreBusy) else 1
-        err.print(f"[bold red]Error:[/] {e.message}", highlight=False, soft_wrap=True)
-        sys.exit(code)
+        _error(e.message or f"{type(e).__name__} (no details given).")
+        sys.exit(3 if isinstance(e, StoreBusy) else 1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except typer.Abort as e:  # Ctrl+C (click's Abort), or a question answered "no"
+        sys.exit(130 if isinstance(e.__cause__, KeyboardInterrupt) else 1)
+    except typer.TyperException as e:  # a usage error: a missing argument, a bad value
+        code = getattr(e, "exit_code", 2)
+        if type(e).__name__ != "NoArgsIsHelpError":  # else the help was shown: enough
+            _error(e.format_message())
+        sys.exit(code)
+    except OSError as e:  # a file that cannot be read or written
+        where = f" {e.filename}" if e.filename else ""
+        _error(f"cannot read or write{where}: {e.strerror or type(e).__name__}.")
+        sys.exit(1)
     except Exception as e:  # noqa: BLE001 - one line, never a stack trace
-        if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # a usage error
-            err.print(f"[bold red]Error:[/] {e.format_message()}", highlight=False, soft_wrap=True)
-            sys.exit(e.exit_code)
-        if type(e).__name__ == "Abort":
-            sys.exit(1)
-        err.print(
-            f"[bold red]Error:[/] unexpected {type(e).__name__}: {e}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        _error(f"unexpected {type(e).__name__}" + (f": {e}" if str(e).strip() else "."))
         sys.exit(2)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

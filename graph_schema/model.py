@@ -46,6 +46,8 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+#: where an entry or tie comes from: one or several web addresses or a citation
+Source = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class NodeLabel(StrEnum):
@@ -152,6 +154,7 @@ class Organisation(Node):
     languages: list[Short] = Field(default_factory=list)
     tags: list[Short] = Field(default_factory=list)
     founded: dt.date | None = None
+    source: Source | None = None
 
 
 class Person(Node):
@@ -206,7 +209,8 @@ class Offer(Node):
 
 
 class Area(Node):
-    """A place: the region, a municipality (id = AGS where there is one) or a district."""
+    """A place: a state, a region (Kreis), a municipality (id = AGS where there is one) or
+    a district."""
 
     label = NodeLabel.AREA
     id_prefix = "are"
@@ -216,6 +220,9 @@ class Area(Node):
     kind: AreaKind
     #: at most the largest number the databases store (INT64)
     population: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    #: the day the population was counted (the list's "Stand")
+    population_as_of: dt.date | None = None
+    source: Source | None = None
 
 
 class FieldOfAction(Node):
@@ -325,7 +332,7 @@ class CooperatesWith(Tie):
     kind: CooperationKind | None = None
     intensity: Annotated[int, Field(ge=1, le=3)] = 1
     note: Text | None = None
-    source: Short | None = None
+    source: Source | None = None
 
 
 class BelongsTo(Tie):
@@ -349,22 +356,29 @@ class Provides(Tie):
 
 class Addresses(Tie):
     type = RelType.ADDRESSES
+    note: Text | None = None
 
 
 class Serves(Tie):
     type = RelType.SERVES
+    note: Text | None = None
 
 
 class AvailableIn(Tie):
     type = RelType.AVAILABLE_IN
+    #: e.g. the list's remark beside the place ("Einsatzort Köllerbach")
+    note: Text | None = None
 
 
 class ActiveIn(Tie):
     type = RelType.ACTIVE_IN
+    #: e.g. the list's remark beside the place ("Einsatzort Köllerbach")
+    note: Text | None = None
 
 
 class WorksOn(Tie):
     type = RelType.WORKS_ON
+    note: Text | None = None
 
 
 class PartOf(Tie):
@@ -464,8 +478,10 @@ def property_kinds(model: type[Node] | type[Tie]) -> dict[str, PropKind]:
     Ties' endpoints (``from_id``, ``to_id``) are the relationship's ends, not properties.
 
     Examples:
-        >>> {name: str(kind) for name, kind in property_kinds(Area).items()}
-        {'id': 'string', 'name': 'string', 'kind': 'string', 'population': 'int'}
+        >>> {name: str(kind) for name, kind in property_kinds(Event).items()}
+        {'id': 'string', 'title': 'string', 'held_on': 'date'}
+        >>> str(property_kinds(Area)["population_as_of"])
+        'date'
         >>> list(property_kinds(MemberOf))
         ['id', 'since', 'until', 'role', 'seat']
     """

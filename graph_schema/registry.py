@@ -148,7 +148,9 @@ LABELS: Mapping[NodeLabel, LabelEntry] = MappingProxyType(
                         (_L.ORGANISATION,),
                         ("kind", "intensity", *_DATES, "note"),
                     ),
-                    TieForm(_R.ACTIVE_IN, N_("Gebiet hinzufügen"), "from", (_L.AREA,)),
+                    TieForm(
+                        _R.ACTIVE_IN, N_("Gebiet hinzufügen"), "from", (_L.AREA,), (*_DATES, "note")
+                    ),
                     TieForm(_R.WORKS_ON, N_("Handlungsfeld hinzufügen"), "from", (_L.FIELD,)),
                 ),
                 sheet_aliases=(
@@ -202,6 +204,25 @@ LABELS: Mapping[NodeLabel, LabelEntry] = MappingProxyType(
                         (_L.ORGANISATION,),
                         True,
                     ),
+                    # One flat sheet is enough: each item of the offers column becomes an
+                    # offer of the row's organisation, available in the row's areas, on its
+                    # fields, for its target groups (api/transfer/importer/offers.py).
+                    LinkColumn(
+                        "offers",
+                        "Angebote",
+                        ("Angebot", "Leistungen", "Angebote und Leistungen", "Offers"),
+                        _R.PROVIDES,
+                        (_L.OFFER,),
+                        True,
+                    ),
+                    LinkColumn(
+                        "target_groups",
+                        "Zielgruppen",
+                        ("Zielgruppe", "Target groups"),
+                        _R.SERVES,
+                        (_L.TARGET_GROUP,),
+                        True,
+                    ),
                 ),
             ),
             LabelEntry(
@@ -216,7 +237,13 @@ LABELS: Mapping[NodeLabel, LabelEntry] = MappingProxyType(
                 tie_forms=(
                     TieForm(_R.ADDRESSES, N_("Handlungsfeld hinzufügen"), "from", (_L.FIELD,)),
                     TieForm(_R.SERVES, N_("Zielgruppe hinzufügen"), "from", (_L.TARGET_GROUP,)),
-                    TieForm(_R.AVAILABLE_IN, N_("Gebiet hinzufügen"), "from", (_L.AREA,)),
+                    TieForm(
+                        _R.AVAILABLE_IN,
+                        N_("Gebiet hinzufügen"),
+                        "from",
+                        (_L.AREA,),
+                        (*_DATES, "note"),
+                    ),
                 ),
                 partner_link=(_R.PROVIDES, False),
                 sheet_aliases=("Angebot", "Offer", "Offers", "Services"),
@@ -326,7 +353,15 @@ LABELS: Mapping[NodeLabel, LabelEntry] = MappingProxyType(
                 sheet_aliases=("Gebiet", "Area", "Areas", "Orte", "Gemeinden"),
                 header_aliases={
                     "name": ("Gebiet", "Ort", "Gemeinde", "Kommune", "Area"),
-                    "id": ("AGS",),
+                    "id": (
+                        "AGS",
+                        "Amtlicher Gemeindeschlüssel",
+                        "Gemeindeschlüssel",
+                        "Kreisschlüssel",
+                        "Regionalschlüssel",
+                        "ARS",
+                        "Amtlicher Regionalschlüssel",
+                    ),
                 },
             ),
             LabelEntry(

@@ -17,6 +17,7 @@ __all__ = [
     "ORGANISATION_KINDS",
     "ROLES",
     "TARGET_GROUPS",
+    "STATES",
     "AreaKind",
     "BodyKind",
     "CooperationKind",
@@ -24,7 +25,9 @@ __all__ = [
     "MembershipRole",
     "OrganisationKind",
     "Role",
+    "area_kind_of_ags",
     "label_for",
+    "state_of",
 ]
 
 
@@ -79,6 +82,10 @@ Role = MembershipRole
 
 
 class AreaKind(StrEnum):
+    """An area's level: a state (Land), a region (Kreis, Regionalverband or the network's
+    own region), a municipality (Gemeinde) or a district of one (Stadtteil)."""
+
+    STATE = "state"
     REGION = "region"
     MUNICIPALITY = "municipality"
     DISTRICT = "district"
@@ -123,6 +130,7 @@ ROLES: dict[MembershipRole, Label] = {
 }
 
 AREA_KINDS: dict[AreaKind, Label] = {
+    AreaKind.STATE: Label("Land", "State"),
     AreaKind.REGION: Label("Region", "Region"),
     AreaKind.MUNICIPALITY: Label("Gemeinde", "Municipality"),
     AreaKind.DISTRICT: Label("Stadtteil", "District"),
@@ -183,3 +191,72 @@ def label_for(code: str, lang: str = "de") -> str:
         if label is not None:
             return label.en if lang == "en" else label.de
     return code
+
+
+#: the 16 Länder by the first two digits of the Amtlicher Gemeindeschlüssel (AGS)
+STATES: dict[str, str] = {
+    "01": "Schleswig-Holstein",
+    "02": "Hamburg",
+    "03": "Niedersachsen",
+    "04": "Bremen",
+    "05": "Nordrhein-Westfalen",
+    "06": "Hessen",
+    "07": "Rheinland-Pfalz",
+    "08": "Baden-Württemberg",
+    "09": "Bayern",
+    "10": "Saarland",
+    "11": "Berlin",
+    "12": "Brandenburg",
+    "13": "Mecklenburg-Vorpommern",
+    "14": "Sachsen",
+    "15": "Sachsen-Anhalt",
+    "16": "Thüringen",
+}
+
+#: an AGS's number of digits -> the level it names (12: the Regionalschlüssel of a Gemeinde)
+_KIND_BY_AGS_LENGTH: dict[int, AreaKind] = {
+    2: AreaKind.STATE,
+    5: AreaKind.REGION,
+    8: AreaKind.MUNICIPALITY,
+    12: AreaKind.MUNICIPALITY,
+}
+
+
+def _ags_digits(ags: str) -> str | None:
+    """``ags`` without spaces, if it is all digits (lists write "10 0 41 100" too)."""
+    digits = "".join(str(ags).split())
+    return digits if digits.isdigit() and digits.isascii() else None
+
+
+def state_of(ags: str) -> tuple[str, str] | None:
+    """The Land of an AGS (of a Land, Kreis or Gemeinde): its two-digit code and its name;
+    None if ``ags`` is no key of the 16 Länder.
+
+    Examples:
+        >>> state_of("10041100")
+        ('10', 'Saarland')
+        >>> state_of("16")
+        ('16', 'Thüringen')
+        >>> state_of("17000000") is None, state_of("Saarbrücken") is None
+        (True, True)
+    """
+    digits = _ags_digits(ags)
+    if digits is None or len(digits) not in _KIND_BY_AGS_LENGTH:
+        return None
+    code = digits[:2]
+    name = STATES.get(code)
+    return (code, name) if name else None
+
+
+def area_kind_of_ags(ags: str) -> AreaKind | None:
+    """The level an AGS names by its length: 2 digits a Land, 5 a Kreis (region), 8 or 12
+    a Gemeinde; None for anything else.
+
+    Examples:
+        >>> [str(area_kind_of_ags(x)) for x in ("10", "10041", "10041100", "1004")]
+        ['state', 'region', 'municipality', 'None']
+    """
+    digits = _ags_digits(ags)
+    if digits is None or state_of(digits) is None:
+        return None
+    return _KIND_BY_AGS_LENGTH.get(len(digits))

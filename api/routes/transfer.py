@@ -5,6 +5,8 @@
   writes nothing and answers 422 with the report. A file over a limit of
   :mod:`api.transfer.limits` answers 413, a malformed one 422; the import stops when the
   client disconnects.
+- ``GET /api/import/template`` (admin, editor): the XLSX template an office fills in and
+  imports (:mod:`api.transfer.template`).
 - ``GET /api/export?format=xlsx|csv|graphml|gexf|json`` (every role; with the filters of
   ``/api/network``); a viewer's export holds no personal contact data.
 - ``GET /api/duplicates`` and ``POST /api/merge`` (admin, editor).
@@ -29,7 +31,9 @@ from api.security import CurrentUser, Role, require
 from api.services import transfer
 from api.services.layouts import layouts
 from api.services.transfer.duplicates import THRESHOLD
-from api.transfer.importer import ImportReport
+from api.transfer import template as import_template
+from api.transfer.importer import ImportReport, detect_mapping
+from graph_schema import clock
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
 
@@ -60,34 +64,65 @@ def _send(download: transfer.Download) -> Response:
         **ERRORS,
         413: {"description": "The file is too large, or unpacks to or holds too much"},
     },
-    summary="Import a spreadsheet (XLSX, CSV, ZIP of CSV); dry run by default",
+    summary="Import a spreadsheet (XLSX, ODS, CSV, ZIP of CSV); dry run by default",
     dependencies=[EDITORS],
 )
 async def import_spreadsheet(
     request: Request,
     user: CurrentUser,
-    file: Annotated[UploadFile, File(description="XLSX, CSV or a ZIP of CSV files")],
+    file: Annotated[UploadFile, File(description="XLSX, ODS, CSV or a ZIP of CSV files")],
     dry_run: Annotated[bool, Form(description="Only report what would change")] = True,
     mapping: Annotated[
         str | None, Form(description="JSON: the report's mapping, corrected", max_length=100_000)
     ] = None,
+    accept_suggestions: Annotated[
+        bool,
+        Form(description="Answer each unknown value the mapping leaves open with its suggestion"),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        Form(
+            description="Write the valid rows and leave out the rejected ones (listed in "
+            "left_out_rows; POST /api/import/problems gives them as a file)"
+        ),
+    ] = False,
 ) -> Response:
     data = await _read(file)
     store, name = _store(request), file.filename or "upload"
     given = transfer.mapping_from_json(mapping)
 
     def work(cancel: transfer.Cancel) -> ImportReport:
-        return transfer.run_import(
-            store, data, name, dry_run=dry_run, mapping=given, actor=user.username, cancel=cancel
+        report = transfer.run_import(
+            store,
+            data,
+            name,
+            dry_run=dry_run,
+            mapping=given,
+            actor=user.username,
+            cancel=cancel,
+            accept_suggestions=accept_suggestions,
+            skip_invalid=skip_invalid,
         )
+        _save_mapping(request, data, name, report)
+        return report
 
     # an import of thousands of rows takes seconds: keep the event loop free meanwhile, and
     # stop it when the client leaves
     report = await transfer.run_while_connected(work, request.is_disconnected)
     body = report.to_dict()
-    if not dry_run and report.rejected:
+    if not dry_run and report.rejected and not report.applied:
         return JSONResponse({"detail": report.summary(), "report": body}, status_code=422)
     return JSONResponse(body)
+
+
+def _save_mapping(request: Request, data: bytes, name: str, report: ImportReport) -> None:
+    """Keep the mapping of an import that wrote, for the next file of the same shape."""
+    if report.applied:
+        saved = transfer.SavedMappings.in_data_dir(request.app.state.settings.data_dir)
+        saved.save(detect_mapping(data, name), report, clock.today())
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _files(*media: str) -> dict[int | str, dict[str, Any]]:
@@ -101,6 +136,42 @@ def _files(*media: str) -> dict[int | str, dict[str, Any]]:
         for m in media
     }
     return {200: {"description": "The file", "content": content}, **ERRORS}
+
+
+@router.post(
+    "/api/import/problems",
+    responses={
+        **_files("text/csv", _XLSX, "application/octet-stream"),
+        413: {"description": "The file is too large"},
+    },
+    summary="The rows an import would leave out, as a file to correct (same columns + Problem)",
+    dependencies=[EDITORS],
+)
+async def import_problems(
+    request: Request,
+    file: Annotated[UploadFile, File(description="XLSX, ODS, CSV or a ZIP of CSV files")],
+    mapping: Annotated[
+        str | None, Form(description="JSON: the report's mapping, corrected", max_length=100_000)
+    ] = None,
+    accept_suggestions: Annotated[bool, Form()] = False,
+) -> Response:
+    data = await _read(file)
+    store, name = _store(request), file.filename or "upload"
+    given = transfer.mapping_from_json(mapping)
+
+    def work(cancel: transfer.Cancel) -> ImportReport:
+        return transfer.run_import(
+            store,
+            data,
+            name,
+            mapping=given,
+            cancel=cancel,
+            accept_suggestions=accept_suggestions,
+            skip_invalid=True,
+        )
+
+    report = await transfer.run_while_connected(work, request.is_disconnected)
+    return _send(transfer.problem_file(data, name, report))
 
 
 @router.get(
@@ -126,6 +197,18 @@ def export_network(
             _store(request), format, user=user, as_of=as_of, area=area, field=field, kind=kind
         )
     )
+
+
+@router.get(
+    "/api/import/template",
+    response_class=Response,
+    responses=_files(import_template.MEDIA_TYPE, "application/octet-stream"),
+    summary="Download the import template (XLSX: a sheet per list, drop-down lists, examples)",
+    dependencies=[EDITORS],
+)
+def download_import_template(request: Request) -> Response:
+    content = import_template.template(_store(request))
+    return _send(transfer.Download(content, import_template.MEDIA_TYPE, import_template.FILENAME))
 
 
 @router.get(

@@ -118,6 +118,7 @@ class Budget:
         self.limits = limits
         self.rows = 0
         self.cells = 0
+        self._ticks = 0
         self._interrupt = interrupt
 
     def take_rows(self, n: int) -> None:
@@ -134,6 +135,13 @@ class Budget:
                 )
             )
         if self._interrupt is not None and self.rows % 1000 < n:
+            self._interrupt()
+
+    def tick(self) -> None:
+        """One more row of the file read, kept or not (an empty one): every thousand, let a
+        cancelled import stop."""
+        self._ticks += 1
+        if self._interrupt is not None and self._ticks % 1000 == 0:
             self._interrupt()
 
     def take_cells(self, n: int) -> None:

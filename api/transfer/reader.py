@@ -1,4 +1,5 @@
-"""Spreadsheet files as plain tables: XLSX workbooks, CSV files and ZIPs of CSV files.
+"""Spreadsheet files as plain tables: XLSX workbooks, LibreOffice spreadsheets (.ods,
+:mod:`api.transfer.ods`), CSV files and ZIPs of CSV files.
 
 CSV comes in whatever encoding an office's software wrote: UTF-8 with or without byte order
 mark, UTF-16 (Excel's "Unicode text"), or Windows-1252 (Excel's "CSV" on a German
@@ -29,6 +30,8 @@ from api.i18n import N_, Text
 from api.transfer import limits as _limits
 from api.transfer.archive import open_archive, unpack_errors
 from api.transfer.limits import LIMITS, MAX_BYTES, Budget, FileTooLarge, InvalidFile, Limits
+from api.transfer.ods import MIMETYPE as ODS
+from api.transfer.ods import is_opendocument, ods_tables
 from api.transfer.table import Table, as_text, cell_name, is_blank
 from api.transfer.xlsx import xlsx_tables
 
@@ -258,6 +261,15 @@ def _refuse_by_name_or_start(data: bytes, lower: str) -> None:
                 )
             )
         )
+    if lower.endswith(".ods") and not data.startswith(b"PK"):
+        raise InvalidFile(
+            Text(
+                N_(
+                    "Die Datei heißt .ods, ist aber keine LibreOffice-Tabelle: bitte noch "
+                    "einmal in LibreOffice Calc als .ods oder .xlsx speichern."
+                )
+            )
+        )
     if lower.endswith((".xlsx", ".xlsm")) and not data.startswith(b"PK"):
         raise InvalidFile(
             Text(
@@ -269,6 +281,17 @@ def _refuse_by_name_or_start(data: bytes, lower: str) -> None:
         )
 
 
+def _not_a_spreadsheet() -> InvalidFile:
+    return InvalidFile(
+        Text(
+            N_(
+                "Die Datei ist ein OpenDocument-Dokument, aber keine Tabelle: bitte die Liste "
+                "in LibreOffice Calc als .ods oder .xlsx speichern und diese importieren."
+            )
+        )
+    )
+
+
 def read_tables(
     data: bytes,
     filename: str,
@@ -276,7 +299,7 @@ def read_tables(
     limits: Limits | None = None,
     interrupt: Callable[[], None] | None = None,
 ) -> list[Table]:
-    """The tables of an uploaded file, by its content (XLSX, ZIP of CSVs) or else as CSV.
+    """The tables of an uploaded file, by its content (XLSX, ODS, ZIP of CSVs) or else as CSV.
 
     Args:
         data: the file.
@@ -299,6 +322,12 @@ def read_tables(
     if data.startswith(b"PK"):
         with open_archive(data, budget.limits, lambda info: False) as archive:
             names = archive.namelist()
+            opendocument = is_opendocument(archive)
+        # a spreadsheet or its template (.ots); an .ods named so without a ``mimetype``
+        if (opendocument or "").startswith(ODS) or (not opendocument and lower.endswith(".ods")):
+            return ods_tables(data, budget.limits, budget)
+        if opendocument is not None:
+            raise _not_a_spreadsheet()
         if "xl/workbook.xml" in names or lower.endswith((".xlsx", ".xlsm")):
             return xlsx_tables(data, budget.limits, budget)
         return _zip_tables(data, budget)

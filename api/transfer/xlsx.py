@@ -112,7 +112,8 @@ def _elements(source: Any, limits: Limits) -> Iterator[Element]:
 
 
 def _quoted(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("'")
+    # anywhere, not only first: each item of a list cell is read as a cell of its own
+    return isinstance(value, str) and "'" in value
 
 
 def _sheet(book: Any, ws: Any, budget: Budget) -> Table:

@@ -37,8 +37,8 @@ __all__ = [
 VERSION_FIELD = "entry_version"
 ORIGINAL_FIELD = "entry_original"
 
-#: properties shown as a multi-line text area
-_LONG_TEXT = {"description", "note"}
+#: properties shown as a multi-line text area (a source may hold several addresses)
+_LONG_TEXT = {"description", "note", "source"}
 _EMAIL = {"email"}
 _URL = {"website"}
 _HINTS = {

@@ -48,6 +48,7 @@ PROPERTIES: dict[str, str] = {
     "programme": N_("Programm"),
     "cost": N_("Kosten"),
     "population": N_("Einwohnerzahl"),
+    "population_as_of": N_("Stand der Einwohnerzahl"),
     "name_de": N_("Name (deutsch)"),
     "name_en": N_("Name (englisch)"),
     "held_on": N_("Datum"),

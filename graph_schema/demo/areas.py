@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from itertools import accumulate
 
-from graph_schema.demo.parameters import LARGEST_TOWN, REGION_ID, REGION_NAME
+from graph_schema.demo.parameters import (
+    LARGEST_TOWN,
+    POPULATION_AS_OF,
+    POPULATION_SOURCE,
+    REGION_ID,
+    REGION_NAME,
+)
 from graph_schema.demo.state import _State
 from graph_schema.demo.words import (
     _DISTRICTS,
@@ -46,8 +52,15 @@ class _Areas(_State):
             pop = int(largest * 0.4 / k**0.8 * rng.uniform(0.8, 1.2))
             pops.append(pop if pop >= 3000 else rng.randint(3000, 6000))
         order = sorted(range(m), key=lambda i: _ascii(names[i]))
+        counted = {"population_as_of": POPULATION_AS_OF, "source": POPULATION_SOURCE}
         self.areas = [
-            {"id": REGION_ID, "name": REGION_NAME, "kind": AreaKind.REGION, "population": sum(pops)}
+            {
+                "id": REGION_ID,
+                "name": REGION_NAME,
+                "kind": AreaKind.REGION,
+                "population": sum(pops),
+                **counted,
+            }
         ]
         self.area_name = {REGION_ID: REGION_NAME}
         self.town_ids = []
@@ -60,7 +73,13 @@ class _Areas(_State):
             if i == 0:
                 self.largest_id = aid
             self.areas.append(
-                {"id": aid, "name": names[i], "kind": AreaKind.MUNICIPALITY, "population": pops[i]}
+                {
+                    "id": aid,
+                    "name": names[i],
+                    "kind": AreaKind.MUNICIPALITY,
+                    "population": pops[i],
+                    **counted,
+                }
             )
             self.tie(RelType.PART_OF, aid, REGION_ID)
         self.town_pop = town_pop
@@ -76,7 +95,13 @@ class _Areas(_State):
             self.district_ids.append(did)
             self.area_name[did] = name
             self.areas.append(
-                {"id": did, "name": name, "kind": AreaKind.DISTRICT, "population": pop}
+                {
+                    "id": did,
+                    "name": name,
+                    "kind": AreaKind.DISTRICT,
+                    "population": pop,
+                    "population_as_of": POPULATION_AS_OF,
+                }
             )
             self.tie(RelType.PART_OF, did, self.largest_id)
         # the special places of the planted gaps: three distinct non-largest towns

@@ -30,6 +30,9 @@ _N_SINGLE_TIE_MSOS = 3
 # cluster of six: a chain of five ties and two chords; broker: two into it, three out
 _N_BROKER_TIES = 5 + 2 + 2 + 3
 _GDPR = dt.date(2018, 5, 25)
+#: the day the demo's (invented) populations were counted, and where they come from
+POPULATION_AS_OF = dt.date(2024, 12, 31)
+POPULATION_SOURCE = "Beispieldaten: erfundene Einwohnerzahlen"
 
 _K = OrganisationKind
 _FIELD_CODES = tuple(FIELDS)

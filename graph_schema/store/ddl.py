@@ -11,7 +11,8 @@ run any number of times.
 Changing the model (a property, a label, a tie type) therefore means adding a migration at
 the end of :data:`MIGRATIONS`: on LadybugDB e.g. ``ALTER TABLE Area ADD IF NOT EXISTS note
 STRING``, or ``CREATE NODE TABLE`` / ``CREATE REL TABLE`` for a new label or tie type; on
-Neo4j the uniqueness constraint on a new label's ``id`` (and an index where lists filter).
+Neo4j the uniqueness constraint on a new label's ``id`` (and an index where lists filter),
+nothing for a new property that is not filtered on (migration 5).
 Never edit a released migration. ``tests/graph_schema/test_migrations.py`` compares what a
 fresh ``init`` creates with what the model needs (:mod:`graph_schema.store.schema`) and
 fails until the migration is there.
@@ -215,12 +216,33 @@ _TIE_PROPOSALS = Migration(
     ),
 )
 
+# Frozen: what real office lists hold (issue 15): an area's population date and source,
+# an organisation's source, a note on the ties to areas, fields and target groups (and the
+# level "state" of an area, a value only). Neo4j stores a new property without any schema
+# and none of them is filtered on: nothing to do there.
+_LIST_SOURCES_AND_NOTES = Migration(
+    5,
+    "population dates, sources and notes on ties",
+    ladybug=(
+        "ALTER TABLE Area ADD IF NOT EXISTS population_as_of DATE",
+        "ALTER TABLE Area ADD IF NOT EXISTS source STRING",
+        "ALTER TABLE Organisation ADD IF NOT EXISTS source STRING",
+        "ALTER TABLE ACTIVE_IN ADD IF NOT EXISTS note STRING",
+        "ALTER TABLE AVAILABLE_IN ADD IF NOT EXISTS note STRING",
+        "ALTER TABLE WORKS_ON ADD IF NOT EXISTS note STRING",
+        "ALTER TABLE ADDRESSES ADD IF NOT EXISTS note STRING",
+        "ALTER TABLE SERVES ADD IF NOT EXISTS note STRING",
+    ),
+    neo4j=(),
+)
+
 #: every released migration, in order; append only (see the module's docstring)
 MIGRATIONS: tuple[Migration, ...] = (
     _INITIAL_GRAPH_MODEL,
     _STORE_SETTINGS,
     _ACCOUNTS_AND_AUDIT,
     _TIE_PROPOSALS,
+    _LIST_SOURCES_AND_NOTES,
 )
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -225,3 +226,93 @@ def test_a_browser_address_for_neo4j_is_refused_in_one_line(tmp_path: Path, comm
         f"Error: NEO4J_URI={uri} is Neo4j Browser's address: give the Bolt address, "
         "e.g. bolt://localhost:7687 (or neo4j://localhost:7687)."
     )
+
+
+def test_version_and_a_bare_command(tmp_path: Path) -> None:
+    from importlib import metadata
+
+    shown = _run(tmp_path, "--version")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == f"netzwerkatlas {metadata.version('netzwerkatlas')}"
+    bare = _run(tmp_path)  # the help, and no "Error:" with nothing after it
+    assert "Usage:" in bare.stdout and "Error" not in bare.stderr, bare.stderr
+    missing = _run(tmp_path, "import")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "Error: Missing argument 'file'."
+
+
+def _options(command: Any) -> Iterator[tuple[str, Any]]:
+    """Every option of the command tree: (command path, option)."""
+    for name, sub in getattr(command, "commands", {}).items():
+        for param in sub.params:
+            if param.param_type_name == "option":
+                yield name, param
+
+
+def test_every_option_shows_a_value_exactly_when_it_takes_one() -> None:
+    import re
+
+    import typer
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    command = typer.main.get_command(app)
+    runner = CliRunner()
+    checked = 0
+    helps: dict[str, str] = {}
+    for name, option in _options(command):
+        if name not in helps:
+            done = runner.invoke(app, [name, "--help"], env={"COLUMNS": "250"}, color=False)
+            assert done.exit_code == 0, done.output
+            helps[name] = done.output
+        long = max(option.opts, key=len)
+        line = next(x for x in helps[name].splitlines() if re.match(rf"^\W*{long}\b", x))
+        shows = re.match(rf"^\W*{long}(?:\s+-\w)?\s+<[^>]+>", line) is not None
+        takes = not (option.is_flag or option.count)
+        assert shows == takes, f"{name} {long}: {line.strip()}"
+        if option.type.name == "boolean":  # a yes/no option is a switch, never --x BOOLEAN
+            assert option.is_flag, f"{name} {long}"
+        checked += 1
+    assert checked >= 25
+
+
+def test_an_error_without_a_message_is_still_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import api.cli
+    from graph_schema.errors import StoreUnavailable
+
+    for error, code, line in (
+        (RuntimeError(), 2, "Error: unexpected RuntimeError."),
+        (StoreUnavailable(""), 1, "Error: StoreUnavailable (no details given)."),
+        (KeyError("x"), 2, "Error: unexpected KeyError: 'x'"),
+    ):
+
+        def fail(error: Exception = error) -> None:
+            raise error
+
+        monkeypatch.setattr(api.cli, "_settings", fail)
+        with pytest.raises(SystemExit) as done:
+            api.cli.main(["stats"])
+        assert done.value.code == code
+        assert capsys.readouterr().err == line + "\n"
+
+
+def test_a_dry_run_works_while_the_server_runs(
+    server: tuple[Path, int, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    data_dir, port, _ = server
+    before = _health(port)["counts"]
+    sheet = tmp_path / "organisationen.csv"
+    sheet.write_text("Name;Art\nNeuer Verein Lindenau;Verein\n", encoding="utf-8")
+    dry = _run(data_dir, "import", "--dry-run", str(sheet), "--report", str(tmp_path / "r.json"))
+    assert dry.returncode == 0, dry.stderr
+    assert "Dry run: 1 created" in dry.stdout
+    assert "Checking rows" in dry.stdout and "1/1" in dry.stdout
+    assert json.loads((tmp_path / "r.json").read_text())["counts"]["created"] == 1
+    real = _run(data_dir, "import", str(sheet))
+    assert real.returncode == 3
+    [line] = real.stderr.strip().splitlines()
+    assert "in use by another Netzwerkatlas process" in line and "stop the server" in line
+    assert _health(port)["counts"] == before  # neither wrote anything

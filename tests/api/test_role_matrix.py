@@ -87,6 +87,7 @@ def _expected() -> dict[tuple[str, str], set[str] | str]:
         ("GET", "/api/people/{node_id}/export"): {"admin"},
         ("GET", "/api/organisations/{node_id}/ties"): ALL,
         ("POST", "/api/import"): DATA,
+        ("GET", "/api/import/template"): DATA,
         ("GET", "/api/export"): ALL,
         ("GET", "/api/report"): ALL,
         ("GET", "/api/duplicates"): DATA,

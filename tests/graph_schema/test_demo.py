@@ -23,6 +23,7 @@ from graph_schema.demo import (
     generate_region,
     vocabulary_nodes,
 )
+from graph_schema.demo.parameters import POPULATION_AS_OF
 from graph_schema.model import REL_SPECS, NodeLabel, RelType
 from graph_schema.vocab import (
     FIELDS,
@@ -186,7 +187,8 @@ def test_every_vocabulary_value_is_used(region: DemoRegion):
     assert {t.kind for t in coops} == set(CooperationKind)
     assert {t.intensity for t in coops} == {1, 2, 3}
     assert {t.role for t in region.ties[R.MEMBER_OF]} == set(Role)
-    assert {a.kind for a in region.nodes[L.AREA]} == set(AreaKind)
+    # one region of one Land: the Land itself is no area of the demo
+    assert {a.kind for a in region.nodes[L.AREA]} == set(AreaKind) - {AreaKind.STATE}
     assert {BodyKind.PROJECT_COUNCIL, BodyKind.NETWORK, BodyKind.WORKING_GROUP} <= {
         b.kind for b in region.nodes[L.BODY]
     }
@@ -262,6 +264,9 @@ def test_areas(region: DemoRegion):
     assert districts and all(parent[d.id] == largest.id for d in districts)
     assert sum(d.population for d in districts) == largest.population
     assert areas[REGION_ID].population == sum(a.population for a in towns)
+    # every population with the day it was counted; the towns' and region's with a source
+    assert {a.population_as_of for a in areas.values()} == {POPULATION_AS_OF}
+    assert all(a.source for a in [*towns, areas[REGION_ID]])
 
 
 def _out_degree(ties) -> Counter[str]:

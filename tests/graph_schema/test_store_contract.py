@@ -33,6 +33,8 @@ SAMPLES: dict[NodeLabel, dict[str, Any]] = {
         "languages": ["de", "ar"],
         "tags": ["MBE"],
         "founded": dt.date(1990, 5, 1),
+        # an office list's "Quelle": several addresses, longer than a short text
+        "source": " ".join(f"https://quelle{i}.example.org/verzeichnis/eintrag" for i in range(9)),
     },
     NodeLabel.PERSON: {
         "name": "Aylin Beispiel",
@@ -50,7 +52,13 @@ SAMPLES: dict[NodeLabel, dict[str, Any]] = {
         "programme": "JMD",
         "cost": "kostenlos",
     },
-    NodeLabel.AREA: {"name": "Lindenau", "kind": "municipality", "population": 12000},
+    NodeLabel.AREA: {
+        "name": "Lindenau",
+        "kind": "municipality",
+        "population": 12000,
+        "population_as_of": dt.date(2023, 12, 31),
+        "source": "https://statistik.example.org/bevoelkerung",
+    },
     NodeLabel.FIELD: {"name_de": "Wohnen", "name_en": "Housing"},
     NodeLabel.TARGET_GROUP: {"name_de": "Frauen", "name_en": "Women"},
     NodeLabel.EVENT: {"title": "Fachtag Integration", "held_on": dt.date(2025, 3, 14)},
@@ -60,7 +68,7 @@ CHANGES: dict[NodeLabel, dict[str, Any]] = {
     NodeLabel.PERSON: {"function": None},
     NodeLabel.BODY: {"description": "Tagt vierteljährlich"},
     NodeLabel.OFFER: {"ends_on": None},
-    NodeLabel.AREA: {"population": 12500},
+    NodeLabel.AREA: {"population": 12500, "population_as_of": dt.date(2024, 12, 31)},
     NodeLabel.FIELD: {"name_en": "Housing and living"},
     NodeLabel.TARGET_GROUP: {"name_de": "Frauen und Mädchen"},
     NodeLabel.EVENT: {"held_on": dt.date(2025, 3, 15)},
@@ -317,6 +325,40 @@ def test_link_checks_labels_dates_and_ids(region: GraphStore) -> None:
         s.update_tie("c-1", {"to_id": "mso"})
     assert s.get_tie("c-1").until is None
     assert s.counts()[RelType.COOPERATES_WITH] == 2
+
+
+#: the tie types whose note says more about the place, field or group (issue 15)
+_NOTED = (
+    RelType.ACTIVE_IN,
+    RelType.AVAILABLE_IN,
+    RelType.WORKS_ON,
+    RelType.ADDRESSES,
+    RelType.SERVES,
+)
+
+
+@pytest.mark.parametrize("rel", _NOTED)
+def test_a_note_on_a_tie_to_an_area_field_or_group(store: GraphStore, rel: RelType) -> None:
+    a_label, b_label = REL_SPECS[rel].endpoints[0]
+    a = _endpoint_sample(store, a_label, "a")
+    b = _endpoint_sample(store, b_label, "b")
+    note = "Sitz; Kommunalverband der 10 Städte und Gemeinden"
+    tie = store.link(rel, a, b, note=note)
+    assert store.get_tie(tie.id).note == note  # type: ignore[attr-defined]
+    changed = store.update_tie(tie.id, {"note": "Einsatzort Köllerbach"})
+    assert store.get_tie(tie.id) == changed
+    assert changed.note == "Einsatzort Köllerbach"  # type: ignore[attr-defined]
+    assert store.update_tie(tie.id, {"note": None}).note is None  # type: ignore[attr-defined]
+
+
+def test_a_cooperation_source_holds_up_to_2000_characters(region: GraphStore) -> None:
+    long = ("https://kooperation.example.org/vertrag " * 60)[:2000].strip()
+    assert len(long) > 1990
+    assert region.update_tie("c-1", {"source": long}).source == long  # type: ignore[attr-defined]
+    assert region.get_tie("c-1").source == long  # type: ignore[attr-defined]
+    with pytest.raises(InvalidValue, match="source"):
+        region.update_tie("c-1", {"source": "x" * 2001})
+    assert region.get_tie("c-1").source == long  # type: ignore[attr-defined]
 
 
 def test_update_tie_properties(region: GraphStore) -> None:

@@ -130,3 +130,64 @@ def test_duplicates_and_merge(tmp_path: Path) -> None:
     net = json.loads(exported.read_text())
     assert drop not in json.dumps(net["nodes"] if "nodes" in net else net)
     assert keep in exported.read_text()
+
+
+def test_dates_as_germans_write_them_and_folders_that_are_missing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert _run(data, "import", str(DATA / "clean.xlsx")).returncode == 0
+    german = _run(data, "export", "--as-of", "31.12.2024", str(tmp_path / "net.json"))
+    iso = _run(data, "export", "--as-of", "2024-12-31", str(tmp_path / "iso.json"))
+    assert german.returncode == iso.returncode == 0, german.stderr
+    assert (tmp_path / "net.json").read_bytes() == (tmp_path / "iso.json").read_bytes()
+    for args, option, says in (
+        (["export", "--as-of", "10/12/2018", "x.json"], "--as-of", "10.12.2018 or 12.10.2018"),
+        (["report", "--compare-to", "31.02.2024", "x.html"], "--compare-to", "31.12.2024"),
+        (["analyse", "--as-of", "2024"], "--as-of", "31.12.2024"),
+    ):
+        bad = _run(data, *args)
+        assert bad.returncode == 2, bad.stdout
+        [line] = bad.stderr.strip().splitlines()
+        assert line.startswith(f"Error: Invalid value for '{option}': '{args[2]}'"), line
+        assert says in line, line
+    assert _run(data, "analyse", "--as-of", "31.12.2024", "--format", "json").returncode == 0
+    for command in ("export", "report", "backup"):
+        target = tmp_path / "nowhere" / f"out.{'html' if command == 'report' else 'json'}"
+        done = _run(data, command, str(target))
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"Error: the folder {target.parent} does not exist: create it or choose another path.\n"
+        )
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_column_of_us_dates_is_asked_and_read_as_told(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    orgs = tmp_path / "organisationen.csv"
+    orgs.write_text(
+        "Name;Art;Gegründet\nCaritas;Wohlfahrtsverband;31.12.1990\nAWO;Wohlfahrtsverband;1998\n"
+        "DRK;Wohlfahrtsverband;2001-02-03\n"
+    )
+    assert _run(data, "import", str(orgs)).returncode == 0  # German dates and years: as ever
+    coop = tmp_path / "kooperationen.csv"
+    coop.write_text("Organisation;Partner;Seit\nCaritas;AWO;10/12/2018\nAWO;DRK;01/02/2019\n")
+    asked = _run(data, "import", str(coop), "--report", str(tmp_path / "r.json"))
+    assert asked.returncode == 1 and asked.stderr.count("\n") == 1
+    assert "'10/12/2018' in 'Seit' may be 10.12.2018 or 12.10.2018" in asked.stdout
+    assert asked.stdout.count('--date-order "Seit=DMY"') == 3  # the question, two rows
+    [question] = json.loads((tmp_path / "r.json").read_text())["date_questions"]
+    assert question["column"] == "Seit" and question["rows"] == 2
+
+    told = _run(
+        data, "import", str(coop), "--date-order", "Seit=MTJ", "--report", str(tmp_path / "t.json")
+    )
+    assert told.returncode == 0, told.stdout + told.stderr
+    assert "Imported: 2 created" in told.stdout and "Writing" in told.stdout
+    saved = json.loads((tmp_path / "t.json").read_text())
+    exported = tmp_path / "net.json"
+    assert _run(data, "export", str(exported)).returncode == 0
+    net = json.loads(exported.read_text())
+    since = sorted(t["since"] for t in net["ties"] if t.get("since"))
+    assert since == ["2018-10-12", "2019-01-02"]
+    founded = {n["name"]: n.get("founded") for n in net["nodes"] if n["label"] == "Organisation"}
+    assert founded == {"Caritas": "1990-12-31", "AWO": "1998-01-01", "DRK": "2001-02-03"}
+    assert saved["date_questions"][0]["choice"] == "MDY"

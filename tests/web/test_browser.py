@@ -410,6 +410,68 @@ def test_import_the_clean_sample_with_a_preview(browser: object, server: Server)
     watch.check()
 
 
+def _problem_csv(n: int) -> bytes:
+    """``n`` organisations, most with an unknown kind, a field unknown and a bad date."""
+    lines = ["Name;Art;Gründung;Handlungsfeld"]
+    for i in range(n):
+        bad = i % 10 != 0
+        lines.append(
+            f"Zz Importprobe {i};{'Sportverein' if bad else 'Verein'};"
+            f"{'31.02.2001' if bad else '01.03.2001'};{'Teilhabe' if bad else ''}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_import_preview_of_a_large_file_fits_a_few_screens_and_maps_values(
+    browser: object, server: Server, tmp_path: Path
+) -> None:
+    """Issue 15, items 8, 1 and 2: problems grouped, rows folded; an unknown value mapped in
+    the form; the valid rows imported, the others downloaded as a file."""
+    watch = Watch()
+    context = _context(browser, watch)
+    page = context.new_page()
+    _sign_in(page, server)
+    big = tmp_path / "gross.csv"
+    big.write_bytes(_problem_csv(1000))
+    page.goto(server.url + "/import")
+    page.get_by_label("Datei", exact=True).set_input_files(str(big))
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    page.locator("#import-report").wait_for(timeout=120_000)
+    height = page.evaluate("document.body.scrollHeight")
+    assert height < 3000, f"the preview is {height} px high"
+    groups = page.locator("ul.problem-groups li.problem")
+    assert 3 <= groups.count() <= 12
+    assert "900 Zeilen" in page.locator("ul.problem-groups").inner_text()
+    assert page.locator("details.import-sheet-rows[open]").count() == 0
+    _shot(page, "72-import-vorschau-gross")
+    assert _axe(page) == []
+    # "zuordnen" leads to the value's select; the suggestion is preselected
+    page.locator("ul.problem-groups li", has_text="Sportverein").get_by_role(
+        "link", name="zuordnen"
+    ).click()
+    select = page.get_by_label("Sportverein", exact=True)
+    assert select.input_value() == "s"
+    select.select_option("t:association")
+    page.get_by_label("Teilhabe", exact=True).select_option("o")  # leave the field out
+    page.get_by_role("button", name="Vorschau neu berechnen").click()
+    page.wait_for_selector("text=Die Vorschau wurde mit Ihrer Zuordnung neu berechnet.")
+    assert page.get_by_label("Sportverein", exact=True).input_value() == "t:association"
+    # the dates are still wrong: import the valid rows, download the others
+    valid = page.get_by_role("button", name="Die 100 gültigen Zeilen importieren, 900 auslassen")
+    valid.click()
+    page.wait_for_selector("text=Der Import wurde ausgeführt.", timeout=120_000)
+    with page.expect_download() as info:
+        page.get_by_role(
+            "link", name="Die 900 ausgelassenen Zeilen als Datei herunterladen"
+        ).click()
+    left = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert left[0] == "Name;Art;Gründung;Handlungsfeld;Problem" and len(left) == 901
+    _shot(page, "73-import-gueltige-zeilen")
+    assert _axe(page) == []
+    context.close()
+    watch.check()
+
+
 def _open_first_organisation(page, server: Server) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/organisationen")
     page.locator("table a[href^='/organisationen/org-']").first.click()

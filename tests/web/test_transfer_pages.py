@@ -207,6 +207,13 @@ def _post(web: Web, html: str, **data: str):  # type: ignore[no-untyped-def]
     return web["editor"].post("/import", data={"csrf_token": csrf_of(html), **data})
 
 
+def _value_select(html: str, value: str) -> str:
+    """The name of the select that answers the unknown ``value`` (``v-<i>``)."""
+    match = re.search(rf'<label for="(v-\d+)">{re.escape(value)}</label>', html)
+    assert match, f"no question about {value!r}"
+    return match.group(1)
+
+
 def _selected(html: str, name: str) -> str:
     match = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', html, re.S)
     assert match, f"no select {name}"
@@ -360,7 +367,9 @@ def test_the_messy_sample_is_explained_in_german(web: Web) -> None:
     hints = "\n".join(_paragraphs(r.text, "hint"))
     # the cell, the column and what to change, in German
     assert "C7 (Art): unbekannter Wert „Sportverein“ (meinten Sie „Verein“?)" in errors
-    assert "bitte einen dieser Werte verwenden: Wohlfahrtsverband" in errors
+    # the unknown value is asked once in the form, with the suggestion preselected
+    assert _selected(r.text, _value_select(r.text, "Sportverein")) == "s"
+    assert "Vorschlag: Verein" in r.text
     assert "derselbe Eintrag (Organisation) wie Zeile 4 im Blatt „Organisationen“" in errors
     assert "„Name der Organisation“ ist leer und eine ID fehlt" in errors
     assert "F15 (Gründung): „31.02.2020“ ist kein Datum" in errors

@@ -13,6 +13,11 @@ CLI (:mod:`api.cli`) call these functions and hold no rules of their own:
 
 from __future__ import annotations
 
+from api.services.transfer.answers import (
+    SavedMappings,
+    problem_file,
+    value_targets,
+)
 from api.services.transfer.duplicates import find_duplicates, merge
 from api.services.transfer.exports import (
     EXPORT_FORMATS,
@@ -55,6 +60,7 @@ __all__ = [
     "ImportFlow",
     "ImportStep",
     "Owner",
+    "SavedMappings",
     "Uploads",
     "backup_download",
     "check_size",
@@ -70,7 +76,9 @@ __all__ = [
     "report_lines",
     "restore",
     "restore_upload",
+    "problem_file",
     "run_import",
+    "value_targets",
     "run_while_connected",
     "write_backup",
 ]

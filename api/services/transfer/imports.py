@@ -21,10 +21,13 @@ from typing import Any, Literal, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from api.services.transfer import answers, preview
+from api.services.transfer.exports import Download
 from api.services.transfer.uploads import Kept, Owner, Uploads
 from api.transfer import importer
 from api.transfer.importer import ImportReport
 from api.transfer.reader import MAX_BYTES, FileTooLarge, InvalidFile, check_size
+from graph_schema import clock
 from graph_schema.errors import InvalidValue, NetzwerkatlasError
 from graph_schema.store import GraphStore
 
@@ -94,10 +97,14 @@ def run_import(
     mapping: Mapping[str, Any] | None = None,
     actor: str | None = None,
     progress: Callable[[int], None] | None = None,
+    on_stage: Callable[[importer.Stage, int], None] | None = None,
     empty_ok: bool = False,
     cancel: Cancel | None = None,
+    accept_suggestions: bool = False,
+    skip_invalid: bool = False,
 ) -> ImportReport:
-    """Read, map and check every row of a file; write them (all or none) unless a dry run.
+    """Read, map and check every row of a file; write them (all or none, or only the valid
+    ones with ``skip_invalid``) unless a dry run.
 
     See :func:`api.transfer.importer.import_file` for the arguments; ``cancel`` stops the
     import (before anything is written) once it is set.
@@ -110,8 +117,11 @@ def run_import(
         mapping=mapping,
         actor=actor,
         progress=progress,
+        on_stage=on_stage,
         empty_ok=empty_ok,
         interrupt=cancel.check if cancel is not None else None,
+        accept_suggestions=accept_suggestions,
+        skip_invalid=skip_invalid,
     )
 
 
@@ -135,8 +145,12 @@ def mapping_from_options(
     mapping_json: str | None = None,
     maps: Sequence[str] = (),
     sheets: Sequence[str] = (),
+    date_orders: Sequence[str] = (),
+    value_maps: Sequence[str] = (),
+    defaults: Sequence[str] = (),
 ) -> dict[str, Any] | None:
-    """The mapping the CLI's options give: a JSON file, ``--map`` and ``--sheet`` options.
+    """The mapping the CLI's options give: a JSON file, ``--map``, ``--sheet`` and
+    ``--date-order`` options.
 
     Args:
         data: the file's bytes.
@@ -145,8 +159,30 @@ def mapping_from_options(
         maps: ``[SHEET:]COLUMN=FIELD`` (``FIELD`` empty or ``-``: leave the column out).
         sheets: ``SHEET=ENTITY`` (``-``: leave the sheet out), or ``ENTITY`` alone for a
             file of one sheet.
+        date_orders: ``[SHEET:]COLUMN=ORDER``: how a date column writes dates like
+            10/12/2018, ``TMJ`` (day first) or ``MTJ`` (month first), also DMY or MDY.
+        value_maps: ``[SHEET:]COLUMN:VALUE=TARGET``: what an unknown value stands for
+            (``-``: leave it out, ``+``: create it), see :mod:`.answers`.
+        defaults: ``[SHEET:]FIELD=VALUE``: one value for every row without one.
     """
+    if value_maps or defaults:
+        mapping = mapping_from_options(
+            data,
+            filename,
+            mapping_json=mapping_json,
+            maps=maps,
+            sheets=sheets,
+            date_orders=date_orders,
+        )
+        detected = importer.detect_mapping(data, filename, mapping)
+        return answers.with_answers(mapping, detected, value_maps, defaults)
     given = importer.load_mapping(mapping_json) if mapping_json is not None else None
+    if date_orders:
+        mapping = mapping_from_options(
+            data, filename, mapping_json=mapping_json, maps=maps, sheets=sheets
+        )
+        detected = importer.detect_mapping(data, filename, mapping)
+        return importer.with_date_orders(mapping, date_orders, detected)
     if not maps and not sheets:
         return given
     overrides = [importer.parse_override(text) for text in maps]
@@ -203,6 +239,8 @@ class ImportFlow:
         self.uploads = uploads
         self.owner = owner
         self.cancel = cancel
+        #: the mappings of earlier imports, beside the uploads in the data folder
+        self.saved = answers.SavedMappings(uploads.root.parent / "mappings")
 
     def _dry(self, kept: Kept, mapping: Any) -> ImportReport:
         return run_import(
@@ -219,7 +257,10 @@ class ImportFlow:
     def _shown(self, kept: Kept, report: ImportReport) -> None:
         """Keep what the dry run ``report`` shows with the upload."""
         self.uploads.remember(
-            kept, sheets=[s.as_dict() for s in report.sheets], mapping=report.mapping
+            kept,
+            sheets=[s.as_dict() for s in report.sheets],
+            mapping=report.mapping,
+            questions=preview.question_keys(report, kept.meta.get("questions")),
         )
 
     def preview(self, data: bytes, filename: str) -> ImportStep:
@@ -229,14 +270,18 @@ class ImportFlow:
         except InvalidFile as e:
             return ImportStep("refused", error=e)
         try:
+            saved = self.saved_mapping(data, filename)
             report = run_import(
                 self.store,
                 data,
                 filename,
+                mapping=saved[0] if saved else None,
                 actor=self.owner.username,
                 empty_ok=True,
                 cancel=self.cancel,
             )
+            if saved:
+                report.mapping_source = saved[1]
         except FileTooLarge as e:
             return ImportStep("refused", error=e)
         except ImportCancelled:
@@ -250,7 +295,22 @@ class ImportFlow:
 
     def kept(self, token: str) -> Kept | None:
         """The upload of ``token`` if this session uploaded it and it is still kept."""
-        return self.uploads.peek(self.owner, token)
+        kept = self.uploads.peek(self.owner, token)
+        return None if kept is None or kept.meta.get("download") else kept
+
+    def keep_file(self, content: bytes, filename: str, media_type: str) -> str:
+        """Keep a file made for this session to download (the full report, the rows left
+        out) with the uploads, under the same rules; its token."""
+        kept = self.uploads.keep(self.owner, content, filename)
+        self.uploads.remember(kept, download=media_type)
+        return kept.token
+
+    def kept_file(self, token: str) -> Download | None:
+        """The file of ``token`` kept by :meth:`keep_file` for this session, if still kept."""
+        kept = self.uploads.peek(self.owner, token)
+        if kept is None or not kept.meta.get("download"):
+            return None
+        return Download(kept.data, str(kept.meta["download"]), kept.filename)
 
     def show_again(self, kept: Kept) -> ImportStep:
         """The dry run last shown, again."""
@@ -272,8 +332,19 @@ class ImportFlow:
         self._shown(kept, report)
         return ImportStep("changed" if confirm else "remapped", report, kept.token)
 
-    def confirm(self, kept: Kept) -> ImportStep:
-        """The import for real with the mapping last shown; the upload is used up."""
+    def saved_mapping(
+        self, data: bytes, filename: str
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The mapping saved for files of this one's shape, and where it came from."""
+        try:
+            detected = importer.detect_mapping(data, filename)
+        except NetzwerkatlasError:
+            return None
+        return self.saved.find(detected)
+
+    def confirm(self, kept: Kept, *, skip_invalid: bool = False) -> ImportStep:
+        """The import for real with the mapping last shown; the upload is used up. With
+        ``skip_invalid``, the valid rows are written and the others left out."""
         if self.uploads.take(self.owner, kept.token) is None:  # confirmed twice at once
             return ImportStep("gone")
         try:
@@ -285,11 +356,17 @@ class ImportFlow:
                 mapping=kept.mapping,
                 actor=self.owner.username,
                 cancel=self.cancel,
+                skip_invalid=skip_invalid,
             )
+            if report.applied:
+                detected = importer.detect_mapping(kept.data, kept.filename)
+                self.saved.save(detected, report, clock.today())
         except ImportCancelled:
             raise
         except NetzwerkatlasError as e:
             return ImportStep("unreadable", error=e)
+        if report.applied and report.left_out:
+            return ImportStep("imported", report)
         return ImportStep("rejected" if report.rejected else "imported", report)
 
     def discard(self, token: str) -> ImportStep:

@@ -35,6 +35,7 @@ and :mod:`.report` (what happened, row by row).
 
 from __future__ import annotations
 
+from api.transfer.importer.dates import DateQuestion, dates_of, with_date_orders
 from api.transfer.importer.mapping import HEADER_SCAN, detect_mapping
 from api.transfer.importer.overrides import (
     load_mapping,
@@ -51,16 +52,19 @@ from api.transfer.importer.report import (
     SheetMapping,
     report_lines,
 )
-from api.transfer.importer.writing import import_file
+from api.transfer.importer.writing import Stage, import_file
 
 __all__ = [
     "HEADER_SCAN",
     "STATUSES",
     "WORD",
+    "DateQuestion",
     "ImportReport",
     "Problem",
     "RowOutcome",
     "SheetMapping",
+    "Stage",
+    "dates_of",
     "detect_mapping",
     "import_file",
     "load_mapping",
@@ -68,4 +72,5 @@ __all__ = [
     "parse_override",
     "report_lines",
     "sheet_by_key_or_fail",
+    "with_date_orders",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import process
 
 from api.i18n import N_, Text
@@ -22,6 +24,14 @@ _ALSO_NAMED = {
 }
 
 
+#: the designation official lists add to a municipality's name
+_AREA_SUFFIX = re.compile(
+    r",\s*(Landeshauptstadt|Stadt|Mittelstadt|Große Kreisstadt|Kreisstadt|Hansestadt|"
+    r"Universitätsstadt|Gemeinde|Markt|Flecken|St\.|Stadt\b.*)$",
+    re.I,
+)
+
+
 class Index:
     """The entries of the store and of the file so far, found by id and by name."""
 
@@ -29,6 +39,8 @@ class Index:
         self.nodes: dict[str, Node] = {}
         self.file_ids: set[str] = set()
         self.names: dict[NodeLabel, dict[str, set[str]]] = {label: {} for label in NodeLabel}
+        #: ids of digits with leading zeros (official keys: "09999001"), by the number
+        self.unpadded: dict[str, set[str]] = {}
         for node in dump.all_nodes(store):
             self.add(node, from_file=False)
         self.stored = dict(self.nodes)
@@ -48,10 +60,27 @@ class Index:
             self.file_ids.add(node.id)
         for key in self._keys(node):
             self.names[node.label].setdefault(key, set()).add(node.id)
+        if node.id.isdigit() and node.id.startswith("0"):
+            self.unpadded.setdefault(node.id.lstrip("0"), set()).add(node.id)
+
+    def by_id(self, text: str, labels: tuple[NodeLabel, ...]) -> Node | None:
+        """The entry whose id is ``text``, else the one of ``labels`` whose id is ``text``
+        with the leading zeros a spreadsheet program drops (it reads "09999001" in a CSV
+        file as the number 9999001 and saves it so), when exactly one is."""
+        node = self.nodes.get(text)
+        if node is None and text.isdigit():
+            padded = [i for i in self.unpadded.get(text, ()) if self.nodes[i].label in labels]
+            if len(padded) == 1:
+                node = self.nodes[padded[0]]
+        return node
 
     @staticmethod
     def _keys(node: Node) -> set[str]:
         values = [node.display_name, *(getattr(node, p) for p in _ALSO_NAMED.get(node.label, ()))]
+        if node.label == NodeLabel.AREA:
+            # official lists name a municipality "Saarbrücken, Landeshauptstadt": it is
+            # "Saarbrücken" in every other list
+            values.append(_AREA_SUFFIX.sub("", node.display_name))
         return {name_key(v) for v in values if v}
 
     def add_tie(self, tie: Tie) -> None:
@@ -66,7 +95,7 @@ class Index:
 
     def resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
         """The id of the entry of one of ``labels`` that ``text`` names (or is the id of)."""
-        node = self.nodes.get(text)
+        node = self.by_id(text, labels)
         if node is not None and node.label in labels:
             return node.id
         hits: set[str] = set()

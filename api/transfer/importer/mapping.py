@@ -9,7 +9,7 @@ explicit mapping (:attr:`ImportReport.mapping`'s form) overrides any part of it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.i18n import N_, Text
@@ -22,6 +22,12 @@ from graph_schema.model import NODE_MODELS
 __all__ = ["HEADER_SCAN", "Plan", "detect_mapping", "plan_sheet", "sheets_of"]
 
 HEADER_SCAN = 10
+#: the sheets of the import template (:mod:`api.transfer.template`) that hold no entries
+TEMPLATE_SHEETS = frozenset({"Anleitung", "Listen"})
+#: what a sheet's mapping may say: what it holds, where its header is, which column fills
+#: which field, which value stands for which entry (``values``), one value for a field the
+#: sheet has no column for (``defaults``) and how a column's dates are written (``dates``)
+SHEET_KEYS = frozenset({"entity", "header_row", "columns", "values", "defaults", "dates"})
 
 
 @dataclass
@@ -31,6 +37,8 @@ class Plan:
     header: int
     columns: dict[int, Column]
     headers: dict[int, str]
+    #: the sheet's part of the mapping given (``values``, ``defaults``, ``dates``, ...), or {}
+    given: Mapping[str, Any] = field(default_factory=dict)
 
     def header_of(self, prop: str) -> str:
         for j, col in self.columns.items():
@@ -148,9 +156,13 @@ def plan_sheet(table: Table, explicit: Mapping[str, Any]) -> tuple[Plan | None, 
     header_row = _header_row_given(table, explicit.get("header_row"))
     rows = [header_row - 1] if header_row else range(min(HEADER_SCAN, len(table.rows)))
     best = _best_plan(table, rows, [named] if named else list(SHEETS), columns_given)
+    if best is None and named is None and table.name in TEMPLATE_SHEETS:
+        note = Text(N_("nicht importiert: Anleitung oder Auswahllisten der Importvorlage"))
+        return None, SheetMapping(table.name, None, None, note_text=note, skipped=True)
     if best is None:
         return None, _not_read(table, named, rows)
     _check_columns_given(best, columns_given)
+    best.given = explicit
     mapping = {
         text: (best.columns[j].prop if j in best.columns else None)
         for j, text in sorted(best.headers.items())
@@ -322,13 +334,14 @@ def sheets_of(mapping: Mapping[str, Any] | None, tables: list[Table]) -> dict[st
                     {"sheet": name},
                 )
             )
-        extra = sorted(set(given or {}) - {"entity", "header_row", "columns"})
+        extra = sorted(set(given or {}) - SHEET_KEYS)
         if extra:
             raise InvalidFile(
                 Text(
                     N_(
                         "Die Zuordnung des Blatts „%(sheet)s“ hat den unbekannten Schlüssel "
-                        "„%(key)s“: bitte entity, header_row und columns verwenden."
+                        "„%(key)s“: bitte entity, header_row, columns, values, defaults und "
+                        "dates verwenden."
                     ),
                     {"sheet": name, "key": extra[0]},
                 )

@@ -8,12 +8,18 @@ from pydantic import ValidationError
 
 from api.i18n import N_, Text
 from api.transfer import duplicates
+from api.transfer.importer.offers import OFFER_LINKS, OfferRows
 from api.transfer.importer.reading import Row
 from api.transfer.importer.report import WORD, Problem
-from api.transfer.importer.validation import Changes, changed_values, derived_id, explain
+from api.transfer.importer.validation import (
+    changed_values,
+    derived_id,
+    explain,
+    unedited,
+)
 from api.transfer.values import name_key
 from graph_schema.model import ID_PREFIX, NODE_MODELS, Node, NodeLabel
-from graph_schema.store import dump
+from graph_schema.vocab import area_kind_of_ags
 
 __all__ = ["NodeRows"]
 
@@ -21,7 +27,22 @@ __all__ = ["NodeRows"]
 _SLICE = 1000
 
 
-class NodeRows(Changes):
+def _area_key(row: Row, given: str | None) -> str | None:
+    """An area's AGS as its id, with the leading zero a spreadsheet's number lost
+    (``1001000`` is ``01001000``); its kind from the key's length when none is given."""
+    if given is None:
+        return None
+    digits = "".join(str(given).split())
+    if digits.isdigit() and len(digits) in (1, 4, 7, 11):
+        digits = "0" + digits
+    if digits.isdigit() and row.values.get("kind") is None:
+        kind = area_kind_of_ags(digits)
+        if kind is not None:
+            row.values["kind"] = str(kind)
+    return digits if digits.isdigit() else given
+
+
+class NodeRows(OfferRows):
     """The rows of node sheets (Organisation, Person, Offer, ...)."""
 
     def node_row(self, row: Row) -> None:
@@ -31,6 +52,8 @@ class NodeRows(Changes):
         assert label is not None
         model = NODE_MODELS[label]
         given_id = row.values.pop("id", None)
+        if label == NodeLabel.AREA:
+            given_id = _area_key(row, given_id)
         outcome.name = row.values.get(model.name_property)
         found = self._find_node(row, label, given_id)
         if found is None:
@@ -56,13 +79,34 @@ class NodeRows(Changes):
         if outcome.status == "rejected":
             return
         base = existing.model_dump() if existing is not None else {}
-        data = {**base, **row.values, "id": node_id}
+        data = {**base, **unedited(base, row.values), "id": node_id}
         try:
             node = model.model_validate(data)
         except ValidationError as e:
             explain(e, plan, outcome, row.index)
+            self._note_missing(e, row)
             return
         self._record_node(row, node, existing)
+
+    def _note_missing(self, error: ValidationError, row: Row) -> None:
+        """A required field the sheet has no column for: asked once, as a default."""
+        plan = row.plan
+        for err in error.errors():
+            prop = str(err["loc"][0]) if err["loc"] else None
+            if err["type"] != "missing" or prop is None or plan.has(prop):
+                continue
+            key = (plan.table.name, prop)
+            if key not in self.missing:
+                col = plan.spec.column(prop)
+                self.missing[key] = {
+                    "sheet": plan.table.name,
+                    "field": prop,
+                    "header": col.header,
+                    "vocabulary": col.vocab,
+                    "choices": [[c, n] for c, n in self.candidates(col.vocab)] if col.vocab else [],
+                    "rows": 0,
+                }
+            self.missing[key]["rows"] += 1
 
     def _find_node(
         self, row: Row, label: NodeLabel, given_id: str | None
@@ -72,7 +116,7 @@ class NodeRows(Changes):
         if label == NodeLabel.OFFER and row.links.get("provider"):
             providers = self._refs(row, "provider")
         if given_id:
-            found = self.index.nodes.get(given_id)
+            found = self.index.by_id(given_id, (label,))
             if found is not None and found.label != label:
                 row.outcome.reject(
                     row.plan.header_of("id"),
@@ -86,7 +130,7 @@ class NodeRows(Changes):
                     ),
                 )
                 return None
-            return given_id, found
+            return (given_id if found is None else found.id), found
         name = row.values.get(NODE_MODELS[label].name_property)
         if name:
             return self._find_by_name(row, label, name, providers)
@@ -151,29 +195,26 @@ class NodeRows(Changes):
         self.index.add(node)
 
     def link_row(self, row: Row) -> None:
+        """The ties of a row's link columns (areas, fields, umbrella, offers, ...)."""
         if row.node is None or row.outcome.status == "rejected":
+            # its values are still asked in the value mapping: all questions at once
+            for prop in row.links:
+                if prop == "offers":
+                    self._offer_titles(row)
+                else:
+                    self._linked(row, prop)
             return
+        org = row.node.label == NodeLabel.ORGANISATION
         for prop in row.links:
+            if org and prop in OFFER_LINKS:
+                continue
             col = row.plan.spec.column(prop)
             assert col.link is not None
-            for other in self._refs(row, prop):
+            for other, note in self._linked(row, prop):
                 a, b = (row.node.id, other) if col.link.outgoing else (other, row.node.id)
-                if self.index.between.get((col.link.rel, a, b)):
-                    continue
-                tie = dump.tie_model(col.link.rel).model_validate(
-                    {"id": derived_id("tie", col.link.rel, a, b, ""), "from_id": a, "to_id": b}
-                )
-                self._new_tie(tie)
-                row.outcome.changes.append(
-                    {
-                        "column": row.plan.header_of(prop),
-                        "property": str(col.link.rel),
-                        "old": None,
-                        "new": self.index.nodes[other].display_name,
-                    }
-                )
-                if row.outcome.status == "unchanged":
-                    row.outcome.status = "updated"
+                self.link(row, col.link.rel, a, b, note, row.plan.header_of(prop))
+        if org and OFFER_LINKS & set(row.links):
+            self.offer_row(row)
 
     def flag_duplicates(self, rows: list[Row], interrupt: Callable[[], None] | None = None) -> None:
         """Flag new entries whose names look like others'; ``interrupt`` is called between

@@ -17,6 +17,7 @@ from graph_schema.model import NodeLabel
 __all__ = [
     "STATUSES",
     "WORD",
+    "DateQuestion",
     "ImportReport",
     "Problem",
     "RowOutcome",
@@ -134,6 +135,67 @@ class SheetMapping:
 
 
 @dataclass
+class DateQuestion:
+    """How a date column writes dates like 10/12/2018: day or month first (see
+    :mod:`.dates`); asked once per column, given in the mapping or decided by its values."""
+
+    sheet: str
+    column: str
+    #: up to three of its cells that can be read both ways
+    examples: list[str]
+    #: how many of its cells can be read both ways
+    rows: int
+    #: the order the mapping gives ("DMY" or "MDY"), or None
+    choice: str | None = None
+    #: the order the column's own values show, when not given
+    decided: str | None = None
+    #: the cell that shows it (e.g. 31/12/2018)
+    reason: str | None = None
+
+    @property
+    def text(self) -> Text:
+        """The question, or what was chosen or decided, for the preview."""
+        order = self.choice or self.decided
+        if order is not None:
+            form = Text(N_("Tag/Monat") if order == "DMY" else N_("Monat/Tag"))
+            if self.choice:
+                return Text(
+                    N_("Spalte „%(column)s“: %(form)s (in der Zuordnung angegeben)"),
+                    {"column": self.column, "form": form},
+                )
+            return Text(
+                N_("Spalte „%(column)s“: %(form)s (aus %(reason)s erkannt)"),
+                {"column": self.column, "form": form, "reason": self.reason},
+            )
+        return Text(
+            N_(
+                "Spalte „%(column)s“: Daten wie „%(example)s“ können Tag/Monat oder Monat/Tag "
+                "sein (Zeilen: %(rows)s): bitte in der Zuordnung angeben, welche Reihenfolge "
+                'die Spalte schreibt (Befehlszeile: --date-order "%(column)s=TMJ" oder '
+                '"%(column)s=MTJ")'
+            ),
+            {
+                "column": self.column,
+                "example": self.examples[0] if self.examples else "",
+                "rows": self.rows,
+            },
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the API gives it (the message in English)."""
+        return {
+            "sheet": self.sheet,
+            "column": self.column,
+            "examples": list(self.examples),
+            "rows": self.rows,
+            "choice": self.choice,
+            "decided": self.decided,
+            "reason": self.reason,
+            "message": str(self.text),
+        }
+
+
+@dataclass
 class ImportReport:
     """The outcome of an import or dry run, row by row."""
 
@@ -146,6 +208,21 @@ class ImportReport:
     rows: list[RowOutcome] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     written: dict[str, int] = field(default_factory=dict)
+    #: how the date columns write dates like 10/12/2018 (asked, given or decided)
+    date_questions: list[DateQuestion] = field(default_factory=list)
+    #: each distinct value that matches nothing known, per sheet and column, with its
+    #: suggestion and answer (:class:`~api.transfer.importer.choices.ValueQuestion`)
+    value_questions: list[Any] = field(default_factory=list)
+    #: fields the rows need but the sheet has no column for: one value for all rows
+    default_questions: list[dict[str, Any]] = field(default_factory=list)
+    #: the mapping's answers used, per sheet: ``values`` and ``defaults``
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: only the valid rows were to be imported; the others are left out
+    skip_invalid: bool = False
+    #: the rows left out (rejected) when only the valid rows are imported
+    left_out: list[RowOutcome] = field(default_factory=list)
+    #: where the mapping came from when it was not given: a saved mapping (its file, day)
+    mapping_source: dict[str, Any] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -166,7 +243,15 @@ class ImportReport:
                     "entity": s.entity,
                     "header_row": s.header_row,
                     "columns": s.columns,
+                    **self.answers.get(s.sheet, {}),
                 }
+                dates = {
+                    q.column: q.choice
+                    for q in self.date_questions
+                    if q.sheet == s.sheet and q.choice
+                }
+                if dates:
+                    sheets[s.sheet]["dates"] = dates
             elif s.skipped:
                 sheets[s.sheet] = {"entity": None}
         return {"sheets": sheets}
@@ -188,6 +273,14 @@ class ImportReport:
             ),
             c,
         )
+        if self.left_out and (self.applied or self.dry_run):
+            return Text(
+                N_(
+                    "%(what)s: %(counts)s – die %(n)s abgelehnten Zeilen sind ausgelassen; bitte "
+                    "sie in der Datei der ausgelassenen Zeilen korrigieren und diese importieren."
+                ),
+                {"what": what, "counts": counts, "n": len(self.left_out)},
+            )
         if c["rejected"] and not self.applied:
             return Text(
                 N_(
@@ -216,6 +309,13 @@ class ImportReport:
             "rows": [r.as_dict() for r in self.rows],
             "duplicates": self.duplicates,
             "written": self.written,
+            "date_questions": [q.as_dict() for q in self.date_questions],
+            "values": [q.as_dict() for q in self.value_questions],
+            "default_questions": self.default_questions,
+            "skip_invalid": self.skip_invalid,
+            "left_out": [r.row for r in self.left_out],
+            "left_out_rows": [{"sheet": r.sheet, "row": r.row} for r in self.left_out],
+            "mapping_source": self.mapping_source,
         }
 
 
@@ -228,6 +328,8 @@ def report_lines(report: ImportReport, limit: int = 200) -> list[str]:
             continue
         cols = ", ".join(f"{h} → {p or '(not imported)'}" for h, p in s.columns.items())
         lines.append(f"Sheet '{s.sheet}' → {s.entity} (header row {s.header_row}): {cols}")
+    lines += [f"Sheet '{q.sheet}', dates: {q.text}" for q in report.date_questions]
+    lines += _question_lines(report)
     told = [r for r in report.rows if r.status != "unchanged" or r.warnings]
     for r in told[:limit]:
         lines += _row_lines(r)
@@ -251,4 +353,37 @@ def _row_lines(r: RowOutcome) -> list[str]:
         lines.append(f"    {c['column']}: {c['old']!r} → {c['new']!r}")
     for p in r.warnings:
         lines.append(f"    ! {p.column or 'row'}: {p.message}")
+    return lines
+
+
+def _question_lines(report: ImportReport) -> list[str]:
+    """The value mapping's questions: one line per distinct unknown value."""
+    lines = []
+    for q in report.value_questions:
+        head = f"Sheet '{q.sheet}', {q.column} '{q.value}' ({len(q.rows)} rows)"
+        if q.choice is not None:
+            target = "left out" if q.choice.as_mapping() is None else q.choice.name
+            how = "given" if q.decided == "given" else "suggestion accepted"
+            lines.append(f"{head}: → {target} ({how})")
+            continue
+        hint = (
+            f"suggestion: {q.suggestion.name or 'leave out'}; "
+            if q.suggestion is not None
+            else "no suggestion; "
+        )
+        lines.append(
+            f'{head}: unknown – {hint}answer with --map-value "{q.column}:{q.value}=TARGET"'
+            + (
+                " (or =+ to create it, =- to leave it out)"
+                if q.can_create
+                else " (=- leaves it out)"
+            )
+        )
+    for d in report.default_questions:
+        lines.append(
+            f"Sheet '{d['sheet']}': no column for {d['field']} ({d['rows']} rows): give one value "
+            f'for all rows with --default "{d["sheet"]}:{d["field"]}=VALUE"'
+        )
+    if report.left_out:
+        lines.append(f"{len(report.left_out)} rejected rows left out (--skip-invalid).")
     return lines

@@ -8,23 +8,33 @@ entries and explains a model's validation error by the file's columns; the node 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
-from api.i18n import N_, Text
+from api.i18n import N_, NP_, Text
 from api.model_errors import message_for
+from api.transfer.columns import VOCABULARIES
+from api.transfer.importer.choices import LEFT_OUT, Target, ValueBook, strip_note
 from api.transfer.importer.lookup import Index, vocabulary_node
 from api.transfer.importer.mapping import Plan
 from api.transfer.importer.reading import Row
-from api.transfer.importer.report import ImportReport, RowOutcome
+from api.transfer.importer.report import WORD, ImportReport, RowOutcome
 from api.transfer.reader import cell_name
-from api.transfer.values import CellError, comma_parts
-from graph_schema.model import Node, NodeLabel, RelType, Tie
+from api.transfer.synonyms import UMBRELLA
+from api.transfer.values import CellError, comma_parts, did_you_mean, name_key, normal_form
+from graph_schema.model import ID_PREFIX, NODE_MODELS, Node, NodeLabel, RelType, Tie
 from graph_schema.store import GraphStore
+from graph_schema.vocab import FIELDS, STATES, TARGET_GROUPS, AreaKind, label_for, state_of
 
-__all__ = ["Changes", "changed_values", "derived_id", "explain"]
+#: the umbrella tie among the cooperation kinds a value may be mapped to
+UMBRELLA_NAME = NP_(
+    "Importmeldung", "Dachverband / Mitgliedschaft (Zugehörigkeit, keine Kooperation)"
+)
+
+__all__ = ["Changes", "changed_values", "derived_id", "explain", "unedited"]
 
 
 def derived_id(prefix: str, *parts: object) -> str:
@@ -43,6 +53,20 @@ def changed_values(
         for p in after
         if before.get(p) != after.get(p)
     ]
+
+
+def unedited(before: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` read from a row, with the stored value kept where a cell holds it.
+
+    The import writes text in a normal form (:func:`~api.transfer.values.clean_text`: single
+    spaces, no indentation, ``\\n`` line breaks); a value stored in another form (through
+    a form or the API) reads back as its normal form, and is not an edit: the file's own
+    export, imported again, changes nothing.
+    """
+    return {
+        k: before[k] if k in before and normal_form(before[k]) == v else v
+        for k, v in values.items()
+    }
 
 
 def explain(error: ValidationError, plan: Plan, outcome: RowOutcome, row: int) -> None:
@@ -87,14 +111,21 @@ def explain(error: ValidationError, plan: Plan, outcome: RowOutcome, row: int) -
 class Changes:
     """The entries and ties to write, their history, and which row claimed which id."""
 
-    def __init__(self, store: GraphStore, report: ImportReport) -> None:
+    def __init__(
+        self, store: GraphStore, report: ImportReport, *, accept_suggestions: bool = False
+    ) -> None:
         self.store = store
         self.report = report
         self.index = Index(store)
+        self.book = ValueBook(
+            self.candidates, accept_suggestions=accept_suggestions, state=self.state_target
+        )
         self.nodes: dict[str, Node] = {}
         self.ties: dict[str, Tie] = {}
         self.history: list[tuple[str, str, dict[str, Any] | None, dict[str, Any]]] = []
         self.claimed: dict[str, RowOutcome] = {}
+        #: (sheet, field) -> a required field without a column, and how many rows miss it
+        self.missing: dict[tuple[str, str], dict[str, Any]] = {}
 
     def _resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
         """The id ``text`` names; a shipped field or target group is created when missing."""
@@ -114,25 +145,128 @@ class Changes:
         return bool(self.index.between.get((RelType.PROVIDES, org_id, offer_id)))
 
     def _refs(self, row: Row, prop: str) -> list[str]:
+        """The ids of the entries a link cell names."""
+        return list(dict.fromkeys(i for i, _ in self._linked(row, prop)))
+
+    def _linked(self, row: Row, prop: str) -> list[tuple[str, str | None]]:
+        """The ids of the entries a link cell names, each with its note in brackets."""
         col = row.plan.spec.column(prop)
         assert col.link is not None
-        ids = []
         j = next(j for j, c in row.plan.columns.items() if c.prop == prop)
+        out: dict[str, str | None] = {}
         for text in row.links.get(prop, []):
-            try:
-                ids.append(self._resolve(text, col.link.other))
-                continue
-            except CellError as e:
-                parts = comma_parts(text)
-                if len(parts) < 2:
-                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), e.text)
-                    continue
-            for part in parts:
+            for entry_id, note in self._link_item(row, j, text, col.link.other):
+                out[entry_id] = out.get(entry_id) or note
+        return list(out.items())
+
+    def _link_item(
+        self, row: Row, j: int, text: str, labels: tuple[NodeLabel, ...]
+    ) -> list[tuple[str, str | None]]:
+        """The entries one item of a link cell names: itself, without its note in brackets,
+        its comma-separated parts, or the value mapping's answer for it."""
+        plan, header = row.plan, row.plan.headers[j]
+        name, note = strip_note(text)
+        if self.book.given(plan, header, name) is None:
+            for candidate, its_note in ((text, None), (name, note)):
                 try:
-                    ids.append(self._resolve(part, col.link.other))
-                except CellError as e:
-                    row.outcome.reject(row.plan.headers[j], cell_name(row.index, j), e.text)
-        return list(dict.fromkeys(ids))
+                    return [(self._resolve(candidate, labels), its_note)]
+                except CellError:
+                    pass
+            parts = comma_parts(name)
+            if len(parts) > 1:
+                try:
+                    return [(self._resolve(part, labels), note) for part in parts]
+                except CellError:
+                    pass
+        choice = self.book.decide(plan, header, name, str(labels[0]), row.index + 1)
+        if choice is LEFT_OUT:
+            return []
+        if choice is None:
+            row.outcome.reject(header, cell_name(row.index, j), self._unknown_item(row, j, name))
+            return []
+        assert isinstance(choice, Target)
+        if choice.new:
+            return [(self._create(labels[0], choice.name), note)]
+        try:
+            return [(self._resolve(choice.target or choice.name, labels), note)]
+        except CellError as e:
+            row.outcome.reject(header, cell_name(row.index, j), e.text)
+            return []
+
+    def _unknown_item(self, row: Row, j: int, name: str) -> Text:
+        """Why an item naming no entry is rejected, and what to do."""
+        q = self.book.questions[(row.plan.table.name, row.plan.headers[j], name_key(name))]
+        hint = did_you_mean(q.suggestion.name if q.suggestion and q.suggestion.name else None)
+        what = (
+            Text(N_("bitte in der Vorschau zuordnen, neu anlegen oder auslassen"))
+            if q.can_create
+            else Text(
+                N_("bitte in der Vorschau zuordnen oder auslassen, oder den Eintrag zuerst anlegen")
+            )
+        )
+        return Text(
+            N_(
+                "„%(name)s“ (%(kinds)s) gibt es weder in der Datei noch im Bestand%(hint)s: "
+                "%(what)s (Befehlszeile: --map-value oder --accept-suggestions)"
+            ),
+            {"name": name, "kinds": WORD[NodeLabel(q.kind)], "hint": hint, "what": what},
+        )
+
+    def _create(self, label: NodeLabel, name: str) -> str:
+        """A new entry of ``label`` named ``name`` (the value mapping's "create"); its id."""
+        hits = self.index.named(label, name)
+        if len(hits) == 1:
+            return hits.pop()
+        model = NODE_MODELS[label]
+        data: dict[str, Any] = {model.name_property: name}
+        node_id = derived_id(ID_PREFIX[label], label, name_key(name))
+        if label == NodeLabel.AREA:
+            state = next(
+                (code for code, n in STATES.items() if name_key(n) == name_key(name)), None
+            )
+            data["kind"] = AreaKind.STATE if state else AreaKind.MUNICIPALITY
+            node_id = state or node_id
+        node = model.model_validate({**data, "id": node_id})
+        self.nodes[node.id] = node
+        self.index.add(node)
+        self.history.append((label, node.id, None, node.model_dump(mode="json")))
+        self.book.forget(str(label))
+        return node.id
+
+    def candidates(self, kind: str) -> list[tuple[str, str]]:
+        """What a value of ``kind`` (a vocabulary or a node label) may be mapped to."""
+        if kind in VOCABULARIES:
+            codes = list(dict.fromkeys(VOCABULARIES[kind].values()))
+            pairs = [(c, label_for(c)) for c in codes]
+            if kind == "cooperation_kind":
+                pairs.append((UMBRELLA, str(UMBRELLA_NAME)))
+            return pairs
+        label = NodeLabel(kind)
+        pairs = sorted(
+            (n.id, n.display_name) for n in self.index.nodes.values() if n.label == label
+        )
+        shipped = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label, {})
+        have = {i for i, _ in pairs}
+        pairs += [(code, names.de) for code, names in shipped.items() if code not in have]
+        return pairs
+
+    def state_target(self) -> Target | None:
+        """The state's area (the Land), or a new one named after the Land most areas'
+        AGS are in (more than half of those with an AGS)."""
+        areas = [n for n in self.index.nodes.values() if n.label == NodeLabel.AREA]
+        states = [n for n in areas if getattr(n, "kind", None) == AreaKind.STATE]
+        if len(states) == 1:
+            return Target(states[0].id, states[0].display_name, "state")
+        found = Counter(s for s in (state_of(n.id) for n in areas) if s is not None)
+        if not found:
+            return None
+        (code, name), count = found.most_common(1)[0]
+        if count * 2 <= sum(found.values()):
+            return None
+        named = [n for n in states if n.id == code]
+        if named:
+            return Target(code, named[0].display_name, "state")
+        return Target.created(name, "state")
 
     def _new_tie(self, tie: Tie) -> None:
         self.ties[tie.id] = tie

@@ -3,10 +3,11 @@
 Run it with the code of that release on the import path (see README.md beside it); it
 uses only what every release since the first store offers, and the accounts, settings
 and history where the release has them. It writes ``<name>.lbdb.gz`` (the database file,
-gzip-compressed, reproducible apart from LadybugDB's own bytes) and ``<name>.json`` (what
-the release itself counted: nodes per label, ties per type, accounts, history entries,
+gzip-compressed, reproducible apart from LadybugDB's own bytes), ``<name>.json`` (what the
+release itself counted: nodes per label, ties per type, accounts, history entries,
 settings, schema version), which the test compares with what the current code counts
-after upgrading a copy.
+after upgrading a copy, and, where the release has backups, ``<name>.backup.jsonl.gz``:
+its backup of the same data, which the test restores with the current code.
 """
 
 from __future__ import annotations
@@ -128,6 +129,16 @@ def _facts(store: Any) -> dict[str, Any]:
     return facts
 
 
+def _write_backup(store: Any, target: Path) -> None:
+    """The release's backup file beside its database, where the release has backups."""
+    try:
+        from api.transfer.backup import write_backup
+    except ImportError:
+        return
+    with gzip.GzipFile(target.with_suffix(".backup.jsonl.gz"), "wb", mtime=0) as out:
+        write_backup(store, out)
+
+
 def main(target: Path) -> None:
     from graph_schema.store import open_ladybug
 
@@ -137,6 +148,7 @@ def main(target: Path) -> None:
         store.init()
         _fill(store)
         facts = _facts(store)
+        _write_backup(store, target)
         store.close()
         files = sorted(p.name for p in data_dir.iterdir())
         if files != ["netzwerkatlas.lbdb"]:
