@@ -404,7 +404,9 @@ def _serve(settings: Settings) -> None:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="XLSX, CSV or ZIP.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="XLSX, ODS, CSV or ZIP.")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only report what would change.")
     ] = False,
@@ -430,6 +432,30 @@ def import_(
             "file of one sheet.",
         ),
     ] = None,
+    map_value: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map-value",
+            help='What an unknown value stands for: "COLUMN:VALUE=TARGET" (a code, ID or '
+            'name; "=-" leaves the value out, "=+" creates it, "=+NAME" creates NAME); '
+            '"SHEET:COLUMN:VALUE=TARGET" for one sheet. Repeat for more values.',
+        ),
+    ] = None,
+    accept_suggestions: Annotated[
+        bool,
+        typer.Option(
+            "--accept-suggestions",
+            help="Answer every unknown value that no mapping answers with its suggestion.",
+        ),
+    ] = False,
+    default: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--default",
+            help="One value for a field the rows leave empty or the sheet has no column for: "
+            '"FIELD=VALUE" (e.g. "kind=Gemeinde"), "SHEET:FIELD=VALUE" for one sheet.',
+        ),
+    ] = None,
     date_order: Annotated[
         list[str] | None,
         typer.Option(
@@ -439,30 +465,60 @@ def import_(
             "Repeat for more columns.",
         ),
     ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Write the valid rows and leave out the rejected ones (in one transaction); "
+            "the left-out rows go to a file (see --problems).",
+        ),
+    ] = False,
+    problems: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write the left-out rows (same columns plus Problem); default: "
+            "beside FILE as NAME-ausgelassen.csv or .xlsx.",
+        ),
+    ] = None,
+    saved_mapping: Annotated[
+        bool,
+        typer.Option(
+            "--saved-mapping/--no-saved-mapping",
+            help="Start from the mapping saved by the last import of a file with the same "
+            "headers (when no --mapping is given).",
+        ),
+    ] = True,
     report: Annotated[
         Path | None, typer.Option(help="Write the full report (with the mapping) as JSON.")
     ] = None,
 ) -> None:
     """Import organisations, people, offers, memberships, cooperations from a spreadsheet.
 
-    The dry run (and the real run) prints how each sheet's columns were mapped to fields;
-    correct a column with --map and run again. The dry run writes nothing: it works while
-    the server runs.
+    The dry run (and the real run) prints how each sheet's columns were mapped to fields and
+    each unknown value with its suggestion; answer them with --map-value or
+    --accept-suggestions and run again. The dry run writes nothing: it works while the
+    server runs.
     """
     from api.services import transfer
 
-    if report:
-        _folder_of(report)
+    for path in (report, problems):
+        if path:
+            _folder_of(path)
     settings = _settings()
     transfer.check_size(file.stat().st_size)  # before reading a file of gigabytes
     data = file.read_bytes()
+    base = mapping.read_text(encoding="utf-8") if mapping else None
+    if base is None and saved_mapping:
+        base = _saved_mapping(settings, data, file.name)
     given = transfer.mapping_from_options(
         data,
         file.name,
-        mapping_json=mapping.read_text(encoding="utf-8") if mapping else None,
+        mapping_json=base,
         maps=map_ or [],
         sheets=sheet or [],
         date_orders=date_order or [],
+        value_maps=map_value or [],
+        defaults=default or [],
     )
     with _import_store(settings, dry_run=dry_run) as store:
         bar = _Bar(f"Import {file.name}")
@@ -476,15 +532,70 @@ def import_(
                 actor="cli",
                 progress=bar.advance,
                 on_stage=bar.stage,
+                accept_suggestions=accept_suggestions,
+                skip_invalid=skip_invalid,
             )
+    _after_import(settings, file, data, result, report=report, problems=problems)
+
+
+def _saved_mapping(settings: Settings, data: bytes, filename: str) -> str | None:
+    """The mapping saved for files of this one's headers, as JSON text; says so."""
+    from api.services import transfer
+    from api.transfer.importer import detect_mapping
+
+    found = transfer.SavedMappings.in_data_dir(settings.data_dir).find(
+        detect_mapping(data, filename)
+    )
+    if found is None:
+        return None
+    mapping, source = found
+    console.print(
+        f"Using the mapping saved on {source.get('saved_on')} by the import of "
+        f"{source.get('file')} (same headers); --no-saved-mapping starts from the detected one.",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
+    return json.dumps(mapping)
+
+
+def _after_import(
+    settings: Settings,
+    file: Path,
+    data: bytes,
+    result: Any,
+    *,
+    report: Path | None,
+    problems: Path | None,
+) -> None:
+    """Print the report; write it, the left-out rows and the saved mapping; fail when
+    rows were rejected and nothing was written."""
+    from api.services import transfer
+    from api.transfer.importer import detect_mapping
+
     for line in transfer.report_lines(result):
         console.print(line, highlight=False, soft_wrap=True, markup=False)
     if report:
         report.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1, default=str))
-        console.print(f"Report written to {report}.")
-    if result.rejected and not dry_run:
+        console.print(f"Report written to {report}.", highlight=False, markup=False)
+    if result.left_out and (problems or not result.dry_run):
+        rows = transfer.problem_file(data, file.name, result)
+        target = problems or file.with_name(rows.filename)
+        _write_atomically(target, rows.content)
+        console.print(
+            f"{len(result.left_out)} left-out rows written to {target}: correct them there "
+            "and import that file.",
+            highlight=False,
+            soft_wrap=True,
+            markup=False,
+        )
+    if result.applied:
+        transfer.SavedMappings.in_data_dir(settings.data_dir).save(
+            detect_mapping(data, file.name), result, clock.today()
+        )
+    if result.rejected and not result.applied and not result.dry_run:
         _fail(result.summary())
-    console.print(result.summary(), highlight=False, soft_wrap=True)
+    console.print(result.summary(), highlight=False, soft_wrap=True, markup=False)
 
 
 @contextmanager

@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any
@@ -53,6 +54,8 @@ from api.web.session import posted_form
 from graph_schema.errors import AlreadyExists, NetzwerkatlasError
 
 __all__ = ["router"]
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PageUser = Annotated[User, Depends(page_user)]
@@ -118,6 +121,8 @@ _SAY: dict[str, tuple[str | None, str | None, int]] = {
 GROUP_LIMIT = 12
 #: the rows listed in all up to which the row lists are shown unfolded
 OPEN_ROWS = 25
+#: a column with more unknown values than this has its questions folded
+FOLD_ANSWERS = 20
 
 
 def _readable(report: ImportReport | None, token: str, files: dict[str, str]) -> dict[str, Any]:
@@ -131,6 +136,8 @@ def _readable(report: ImportReport | None, token: str, files: dict[str, str]) ->
         found = _question_of(g, asked)
         if found is None:
             groups.append({"group": g, "line": preview.group_line(g), "anchor": None})
+        elif g.variants > 1:  # many values: to the first of their questions
+            groups.append({"group": g, "line": preview.group_line(g), "anchor": f"vq-{found[0]}"})
         else:
             line = preview.question_line(g, found[1])
             groups.append({"group": g, "line": line, "anchor": f"vq-{found[0]}"})
@@ -144,6 +151,7 @@ def _readable(report: ImportReport | None, token: str, files: dict[str, str]) ->
     return {
         "groups": groups,
         "group_limit": GROUP_LIMIT,
+        "fold_answers": FOLD_ANSWERS,
         "sheet_rows": sheet_rows,
         "rows_open": sum(len(s.rows) for s in sheet_rows) <= OPEN_ROWS,
         "report_url": report_url if any(s.more for s in sheet_rows) else "",
@@ -167,12 +175,12 @@ def _questions_by_cell(report: ImportReport) -> Asked:
 
 def _question_of(group: preview.ProblemGroup, asked: Asked) -> tuple[int, Any] | None:
     """The open question a group of problems is about: of its first cell, the one whose
-    value the message names."""
-    if group.variants > 1 or not group.rows:
+    value the message names (the group folds several values: the first question)."""
+    if not group.rows:
         return None
     named = [str(v) for v in group.text.params.values()]
     for i, q in asked.get((group.sheet, group.column, group.rows[0]), []):
-        if any(q.value in text for text in named):
+        if group.variants > 1 or any(q.value in text for text in named):
             return i, q
     return None
 
@@ -335,7 +343,11 @@ def _files_after(
         download = report_download(report, _)
         files["report"] = flow.keep_file(download.content, download.filename, download.media_type)
     if report.applied and report.left_out:
-        left = transfer.problem_file(kept.data, kept.filename, report)
+        try:
+            left = transfer.problem_file(kept.data, kept.filename, report)
+        except (NetzwerkatlasError, KeyError, IndexError):  # written all the same
+            log.exception("The file of the rows left out of %s could not be made", report.source)
+            return files
         files["left_out"] = flow.keep_file(left.content, left.filename, left.media_type)
     return files
 

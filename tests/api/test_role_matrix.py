@@ -88,6 +88,7 @@ def _expected() -> dict[tuple[str, str], set[str] | str]:
         ("GET", "/api/organisations/{node_id}/ties"): ALL,
         ("POST", "/api/import"): DATA,
         ("GET", "/api/import/template"): DATA,
+        ("POST", "/api/import/problems"): DATA,
         ("GET", "/api/export"): ALL,
         ("GET", "/api/report"): ALL,
         ("GET", "/api/duplicates"): DATA,
@@ -180,6 +181,9 @@ _BODIES: dict[tuple[str | None, str], dict[str, Any]] = {
     ("PATCH", "/api/ties/{tie_id}"): {"json": {"until": "2030-01-01"}},
     (None, "/api/import"): {
         "files": {"file": ("organisationen.csv", b"Name;Art\nNeu e.V.;Verein\n")}
+    },
+    (None, "/api/import/problems"): {
+        "files": {"file": ("organisationen.csv", b"Name;Art\nNeu e.V.;Zirkus\n")}
     },
     (None, "/api/merge"): {"json": {"keep": "org-other", "drop": "org-third"}},
     # a valid backup; the store is not empty, so 409

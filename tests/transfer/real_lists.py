@@ -147,3 +147,64 @@ def xlsx_of(sheets: dict[str, list[list[str]]], *, numeric_ags: bool = False) ->
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+_KINDS = ["Wohlfahrtsverband", "Migrantenorganisation", "Verein", "Initiative", "Behörde", "VHS"]
+_FIELDS = [
+    "Teilhabe",
+    "Beratung",
+    "Sprache",
+    "Bildung",
+    "Arbeit",
+    "Aufenthalt",
+    "Kultur/Religion/Sport",
+    "Antidiskriminierung",
+]
+_GROUPS = ["Geflüchtete", "Neuzugewanderte", "Frauen", "Kinder", "Familien", "Senioren"]
+_OFFERS = [
+    "Sprachcafé",
+    "Migrationsberatung",
+    "Hausaufgabenhilfe",
+    "Frauenfrühstück",
+    "Bewerbungstraining",
+    "Dolmetscherpool",
+    "Elterncafé",
+    "Sportgruppe",
+]
+_PLACES = [
+    "Saarbrücken",
+    "Völklingen",
+    "Püttlingen",
+    "Sulzbach/Saar",
+    "landesweit",
+    "bundesweit (Dachverband)",
+]
+
+
+def office_list(n: int, seed: int = 1) -> bytes:
+    """``n`` organisations of the shape above, drawn at random (seeded): long names, short
+    field names, lists in cells, notes in brackets, facts among the offers."""
+    import random
+
+    rnd = random.Random(seed)
+    rows = [ORGANISATIONS[0]]
+    for i in range(n):
+        places = rnd.sample(_PLACES, rnd.randint(1, 2))
+        if rnd.random() < 0.2:
+            places[0] = f"{places[0]} (Einsatzort Ortsteil {i % 7})"
+        offers = [f"{o} {i}" for o in rnd.sample(_OFFERS, rnd.randint(0, 3))]
+        if rnd.random() < 0.1:
+            offers.append(f"gegr. {1950 + i % 70}")
+        rows.append(
+            [
+                f"Beispielverein Nummer {i} für Integration und Teilhabe im Regionalverband e.V.",
+                rnd.choice(_KINDS),
+                "; ".join(places),
+                "; ".join(offers),
+                "; ".join(rnd.sample(_FIELDS, rnd.randint(1, 3))),
+                "; ".join(rnd.sample(_GROUPS, rnd.randint(0, 2))),
+                f"https://verein-{i}.example",
+                "",
+            ]
+        )
+    return _csv(rows)

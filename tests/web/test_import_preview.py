@@ -386,11 +386,11 @@ def test_a_kind_with_many_targets_offers_the_closest_and_a_field_to_type(
 def test_the_answers_shown_are_the_answers_sent_back_unchanged() -> None:
     """Shown and sent back as they are, the answers equal the mapping's: confirming does not
     count as a change (which would show the dry run again instead of importing)."""
-    from api.transfer.importer.choices import LEFT_OUT
+    from api.transfer.importer.choices import LEFT_OUT, Choice
     from api.transfer.importer.report import SheetMapping
     from api.web import import_answers
 
-    given = [
+    given: list[tuple[str, str, str, Choice]] = [
         ("Art", "Sportverein", "organisation_kind", Target("association", "association", "given")),
         ("Gebiet", "landesweit", "Area", Target.created("Saarland", "given")),
         ("Gebiet", "Neustadt", "Area", Target.created("Neustadt", "given")),
@@ -422,3 +422,41 @@ def test_the_answers_shown_are_the_answers_sent_back_unchanged() -> None:
         "landesweit": {"new": "Saarland"},
         "Neustadt": {"new": "Neustadt"},
     }
+
+
+def test_the_form_speaks_english_to_an_english_account_and_files_need_an_editor(
+    web: Web,
+) -> None:
+    account = web.store.accounts.get("editor")
+    account.language = "en"
+    web.store.accounts.save(account)
+    r = _post_file(web, "sport.csv", b"Name;Art\nSportfreunde Nord;Sportverein\n")
+    assert r.status_code == 200
+    assert "Map values" in r.text and "Leave out" in r.text
+    assert "Messages, grouped by kind" in r.text
+    for german in ("Werte zuordnen", "Auslassen", "Vorschlag:", "Meldungen, nach Art"):
+        assert german not in r.text
+    token = _token(r.text)
+    for role in ("viewer", "partner"):
+        assert web[role].get(f"/import/bericht/{token}").status_code == 403
+        assert web[role].get(f"/import/datei/{token}").status_code == 403
+    # an upload is not a file to download, and a made-up token is nothing
+    assert web["editor"].get(f"/import/datei/{token}").status_code == 422
+    assert web["editor"].get("/import/bericht/nonsense").status_code == 422
+
+
+def test_a_column_with_many_unknown_values_has_its_questions_folded(web: Web) -> None:
+    lines = ["Name;Art"] + [f"Verein {i};Sorte {i:02d}" for i in range(30)]
+    r = _post_file(web, "sorten.csv", ("\n".join(lines) + "\n").encode())
+    assert r.status_code == 200
+    fold = r.text.split('<details class="answers-fold">')
+    assert len(fold) == 2, "the 30 questions are not folded"
+    assert "Spalte „Art“: 30 unbekannte Werte</summary>" in fold[1]
+    assert len(re.findall(r'<tr id="vq-\d+">', fold[1].split("</details>")[0])) == 30
+    # the summary folds the 30 values into one line, which leads to the first question
+    line = re.search(r"30 verschiedene Meldungen dieser Art[^<]*<a href=\"#(vq-\d+)\">", r.text)
+    assert line and f'<tr id="{line.group(1)}">' in fold[1]
+    # folded, they are still part of the form: an answer is taken
+    name = _select_of(r.text, "Sorte 07")
+    r = _post(web, r.text, token=_token(r.text), action="remap", **{name: "t:association"})
+    assert r.status_code == 200 and "1 angelegt" in r.text and "29 abgelehnt" in r.text

@@ -151,9 +151,18 @@ def with_answers(
 # --------------------------------------------------------------------------- saved mappings
 
 
+#: the column the file of left-out rows adds; it keeps the shape of the file they came from
+PROBLEM = "Problem"
+
+
 def shape_of(sheets: Sequence[SheetMapping]) -> str:
-    """A file's shape: its sheets' header rows (and names, for more than one sheet)."""
-    parts = [[s.sheet if len(sheets) > 1 else "", list(s.columns)] for s in sheets if s.columns]
+    """A file's shape: its sheets' header rows (and names, for more than one sheet), but for
+    the column "Problem" of a file of left-out rows."""
+    parts = [
+        [s.sheet if len(sheets) > 1 else "", [h for h in s.columns if h != PROBLEM]]
+        for s in sheets
+        if s.columns
+    ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -217,7 +226,7 @@ def problem_file(data: bytes, filename: str, report: ImportReport) -> Download:
     heads: dict[str, list[Any]] = {}
     for name in by_sheet:
         head_row = (headers.get(name) or 1) - 1
-        heads[name] = [*tables[name].rows[head_row], "Problem"]
+        heads[name] = [*tables[name].rows[head_row], PROBLEM]
     stem = filename.rsplit(".", 1)[0]
     if filename.lower().endswith((".csv", ".txt")) and len(by_sheet) <= 1:
         return _csv(stem, report, heads, by_sheet)

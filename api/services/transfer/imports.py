@@ -197,7 +197,25 @@ def mapping_from_options(
                 )
             name = detected[0].sheet
         entities[name.strip()] = None if entity.strip() in ("", "-") else entity.strip()
-    return importer.override_mapping(detected, overrides, entities)
+    return _with_answers_of(given, importer.override_mapping(detected, overrides, entities))
+
+
+def _with_answers_of(given: Mapping[str, Any] | None, result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` (a mapping rebuilt from ``--map`` and ``--sheet``) with the answers of the
+    mapping file it started from: its ``values``, ``defaults`` and ``dates``."""
+    if not given:
+        return result
+    sheets = given.get("sheets", given)
+    for name, sheet in sheets.items() if isinstance(sheets, Mapping) else ():
+        if not isinstance(sheet, Mapping) or name not in result["sheets"]:
+            continue
+        target = result["sheets"][name]
+        if target.get("entity") is None and "entity" in target:
+            continue
+        for key in ("values", "defaults", "dates"):
+            if key in sheet:
+                target[key] = sheet[key]
+    return result
 
 
 # --------------------------------------------------------------------------- the import page

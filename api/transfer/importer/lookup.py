@@ -93,6 +93,15 @@ class Index:
     def named(self, label: NodeLabel, text: str) -> set[str]:
         return set(self.names[label].get(name_key(text), set()))
 
+    def knows(self, text: str, labels: tuple[NodeLabel, ...]) -> bool:
+        """Whether ``text`` is the id or name of an entry of ``labels`` (a quick check before
+        :meth:`resolve`, whose message for an unknown name compares it with every name)."""
+        node = self.by_id(text, labels)
+        if node is not None and node.label in labels:
+            return True
+        key = name_key(text)
+        return any(key in self.names[label] and self.names[label][key] for label in labels)
+
     def resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
         """The id of the entry of one of ``labels`` that ``text`` names (or is the id of)."""
         node = self.by_id(text, labels)
@@ -142,10 +151,17 @@ def vocabulary_node(label: NodeLabel, text: str) -> Node | None:
     table = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label)
     if table is None:
         return None
-    key = norm(text)
-    for code, names in table.items():
-        if key in (norm(code), norm(names.de), norm(names.en)):
-            return NODE_MODELS[label].model_validate(
-                {"id": code, "name_de": names.de, "name_en": names.en}
-            )
-    return None
+    code = _SHIPPED[label].get(norm(text))
+    if code is None:
+        return None
+    names = table[code]
+    return NODE_MODELS[label].model_validate({"id": code, "name_de": names.de, "name_en": names.en})
+
+
+#: the shipped fields and target groups by the normal forms of their code, de and en names
+_SHIPPED: dict[NodeLabel, dict[str, str]] = {
+    label: {
+        norm(word): code for code, names in table.items() for word in (code, names.de, names.en)
+    }
+    for label, table in ((NodeLabel.FIELD, FIELDS), (NodeLabel.TARGET_GROUP, TARGET_GROUPS))
+}

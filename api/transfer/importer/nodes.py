@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from pydantic import ValidationError
 
@@ -27,13 +27,13 @@ __all__ = ["NodeRows"]
 _SLICE = 1000
 
 
-def _area_key(row: Row, given: str | None) -> str | None:
+def _area_key(row: Row, given: str | None, known: Container[str]) -> str | None:
     """An area's AGS as its id, with the leading zero a spreadsheet's number lost
     (``1001000`` is ``01001000``); its kind from the key's length when none is given."""
     if given is None:
         return None
     digits = "".join(str(given).split())
-    if digits.isdigit() and len(digits) in (1, 4, 7, 11):
+    if digits.isdigit() and len(digits) in (1, 4, 7, 11) and digits not in known:
         digits = "0" + digits
     if digits.isdigit() and row.values.get("kind") is None:
         kind = area_kind_of_ags(digits)
@@ -53,7 +53,7 @@ class NodeRows(OfferRows):
         model = NODE_MODELS[label]
         given_id = row.values.pop("id", None)
         if label == NodeLabel.AREA:
-            given_id = _area_key(row, given_id)
+            given_id = _area_key(row, given_id, self.index.nodes)
         outcome.name = row.values.get(model.name_property)
         found = self._find_node(row, label, given_id)
         if found is None:

@@ -141,6 +141,12 @@ class Changes:
                     return node.id
             raise
 
+    def _known(self, text: str, labels: tuple[NodeLabel, ...]) -> bool:
+        """Whether ``text`` names an entry of ``labels`` or a shipped field or target group."""
+        return self.index.knows(text, labels) or any(
+            vocabulary_node(label, text) is not None for label in labels
+        )
+
     def _provides(self, org_id: str, offer_id: str) -> bool:
         return bool(self.index.between.get((RelType.PROVIDES, org_id, offer_id)))
 
@@ -168,16 +174,19 @@ class Changes:
         name, note = strip_note(text)
         if self.book.given(plan, header, name) is None:
             for candidate, its_note in ((text, None), (name, note)):
-                try:
-                    return [(self._resolve(candidate, labels), its_note)]
-                except CellError:
-                    pass
+                if self._known(candidate, labels):
+                    try:
+                        return [(self._resolve(candidate, labels), its_note)]
+                    except CellError as e:  # several of that name
+                        row.outcome.reject(header, cell_name(row.index, j), e.text)
+                        return []
             parts = comma_parts(name)
-            if len(parts) > 1:
+            if len(parts) > 1 and all(self._known(part, labels) for part in parts):
                 try:
                     return [(self._resolve(part, labels), note) for part in parts]
-                except CellError:
-                    pass
+                except CellError as e:
+                    row.outcome.reject(header, cell_name(row.index, j), e.text)
+                    return []
         choice = self.book.decide(plan, header, name, str(labels[0]), row.index + 1)
         if choice is LEFT_OUT:
             return []
