@@ -351,3 +351,53 @@ def test_the_api_answers_questions_imports_valid_rows_and_gives_the_rest(api: An
     assert saved.find(detect_mapping(data, "organisationen-2027.csv")) is not None
     viewer = api.as_("viewer", "POST", "/api/import/problems", files={"file": ("o.csv", data)})
     assert viewer.status_code == 403
+
+
+def test_the_command_line_asks_answers_skips_and_remembers(tmp_path: Path) -> None:
+    from tests.transfer.test_cli import _run as cli
+
+    data = tmp_path / "data"
+    for name, content in (
+        ("gemeinden.csv", real.municipalities_csv()),
+        ("organisationen.csv", real.organisations_csv()),
+        ("kooperationen.csv", real.cooperations_csv()),
+    ):
+        (tmp_path / name).write_bytes(content)
+    assert cli(data, "import", str(tmp_path / "gemeinden.csv")).returncode == 0
+    orgs = str(tmp_path / "organisationen.csv")
+    asked = cli(data, "import", orgs)
+    assert asked.returncode == 1 and "nothing was written" in asked.stderr
+    assert "Handlungsfeld 'Teilhabe' (3 rows): unknown – suggestion: Teilhabe und" in asked.stdout
+    assert '--map-value "Handlungsfeld:Teilhabe=TARGET"' in asked.stdout
+    done = cli(
+        data,
+        "import",
+        orgs,
+        "--accept-suggestions",
+        "--skip-invalid",
+        "--map-value",
+        "Zielgruppe:Akteure der Integrationsarbeit=+",
+        "--report",
+        str(tmp_path / "report.json"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported: 5 created" in done.stdout and "1 left-out rows written" in done.stdout
+    left = tmp_path / "organisationen-ausgelassen.csv"
+    assert left.read_text(encoding="utf-8-sig").splitlines()[0].endswith(";Problem")
+    mapping = json.loads((tmp_path / "report.json").read_text())["mapping"]
+    answers = mapping["sheets"]["organisationen"]["values"]
+    assert answers["Zielgruppe"]["Akteure der Integrationsarbeit"] == {
+        "new": "Akteure der Integrationsarbeit"
+    }
+    # the file of left-out rows has the shape of the list: its saved mapping answers it
+    again = cli(data, "import", str(left), "--map-value", "Art:Beirat=Sonstige")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Using the mapping saved on" in again.stdout and "1 created" in again.stdout
+    fresh = cli(data, "import", str(left), "--dry-run", "--no-saved-mapping")
+    assert "Using the mapping saved" not in fresh.stdout
+    coop = cli(data, "import", str(tmp_path / "kooperationen.csv"), "--accept-suggestions")
+    assert coop.returncode == 0, coop.stdout + coop.stderr
+    assert "6 created" in coop.stdout and "1 skipped" in coop.stdout
+    bad = cli(data, "import", orgs, "--dry-run", "--map-value", "Teilhabe")
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+    assert "COLUMN:VALUE=TARGET" in bad.stderr

@@ -202,8 +202,12 @@ class SavedMappings:
 
 def _renamed(mapping: dict[str, Any], sheets: Sequence[SheetMapping]) -> dict[str, Any]:
     """A saved mapping of one sheet, named like this file's one sheet (a CSV file's sheet
-    is named after the file)."""
+    is named after the file), without the column "Problem" (of a file of left-out rows:
+    the next file of the shape may have it or not)."""
     given = mapping.get("sheets", {})
+    for sheet in given.values():
+        if isinstance(sheet, dict) and isinstance(sheet.get("columns"), dict):
+            sheet["columns"].pop(PROBLEM, None)
     if len(sheets) == 1 and len(given) == 1 and sheets[0].sheet not in given:
         return {"sheets": {sheets[0].sheet: next(iter(given.values()))}}
     return mapping
