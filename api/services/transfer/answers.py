@@ -26,13 +26,16 @@ from typing import Any
 from openpyxl import Workbook
 
 from api.services.transfer.exports import Download
+from api.transfer.columns import VOCABULARIES
 from api.transfer.importer import ImportReport, SheetMapping
 from api.transfer.importer.choices import Target
-from api.transfer.importer.validation import Changes
+from api.transfer.importer.validation import vocabulary_targets
 from api.transfer.reader import read_tables
 from graph_schema.errors import InvalidValue
 from graph_schema.files import private_dir, write_private
+from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
+from graph_schema.vocab import FIELDS, TARGET_GROUPS
 
 __all__ = [
     "SavedMappings",
@@ -273,7 +276,21 @@ def _xlsx(stem: str, heads: dict[str, list[Any]], by_sheet: dict[str, list[list[
     )
 
 
+#: at most this many entries of a label are offered as targets (the page offers the
+#: closest of them and a field to type any other name or id)
+TARGETS_LIMIT = 10_000
+
+
 def value_targets(store: GraphStore, kind: str) -> list[Target]:
-    """What a value of ``kind`` (a node label or vocabulary name) may be mapped to."""
-    changes = Changes(store, ImportReport("", True))
-    return [Target(t, n) for t, n in changes.candidates(kind)]
+    """What a value of ``kind`` (a node label or vocabulary name) may be mapped to: the
+    vocabulary's terms, or the entries of the label (read with one list query, not the
+    whole store) and the shipped fields and target groups not stored yet."""
+    if kind in VOCABULARIES:
+        return [Target(t, n) for t, n in vocabulary_targets(kind)]
+    label = NodeLabel(kind)
+    page = store.list(label, limit=TARGETS_LIMIT)
+    pairs = sorted((n.id, n.display_name) for n in page.items)
+    shipped = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label, {})
+    have = {i for i, _ in pairs}
+    pairs += [(code, names.de) for code, names in shipped.items() if code not in have]
+    return [Target(t, n) for t, n in pairs]

@@ -34,7 +34,24 @@ UMBRELLA_NAME = NP_(
     "Importmeldung", "Dachverband / Mitgliedschaft (Zugehörigkeit, keine Kooperation)"
 )
 
-__all__ = ["Changes", "changed_values", "derived_id", "explain", "unedited"]
+__all__ = [
+    "Changes",
+    "changed_values",
+    "derived_id",
+    "explain",
+    "unedited",
+    "vocabulary_targets",
+]
+
+
+def vocabulary_targets(kind: str) -> list[tuple[str, str]]:
+    """The terms of a vocabulary as (code, German name); a cooperation kind may also be the
+    umbrella tie."""
+    codes = list(dict.fromkeys(VOCABULARIES[kind].values()))
+    pairs = [(c, label_for(c)) for c in codes]
+    if kind == "cooperation_kind":
+        pairs.append((UMBRELLA, UMBRELLA_NAME.msgid))
+    return pairs
 
 
 def derived_id(prefix: str, *parts: object) -> str:
@@ -245,11 +262,7 @@ class Changes:
     def candidates(self, kind: str) -> list[tuple[str, str]]:
         """What a value of ``kind`` (a vocabulary or a node label) may be mapped to."""
         if kind in VOCABULARIES:
-            codes = list(dict.fromkeys(VOCABULARIES[kind].values()))
-            pairs = [(c, label_for(c)) for c in codes]
-            if kind == "cooperation_kind":
-                pairs.append((UMBRELLA, str(UMBRELLA_NAME)))
-            return pairs
+            return vocabulary_targets(kind)
         label = NodeLabel(kind)
         pairs = sorted(
             (n.id, n.display_name) for n in self.index.nodes.values() if n.label == label
