@@ -6,8 +6,11 @@ import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import openapi, web
 from api.bootstrap import ensure_secret_key, secure_data_dir
@@ -31,7 +34,34 @@ from graph_schema.files import PRIVATE_UMASK
 from graph_schema.store import GraphStore
 from network import pool
 
-__all__ = ["create_app"]
+__all__ = ["CacheStatic", "create_app"]
+
+#: a static file asked for with its version (``?v=``, :func:`api.web.network.static_url`)
+#: never changes under that address; without one (the stylesheet every page loads) it is
+#: used for five minutes, then revalidated with its ETag (304 when unchanged): a new
+#: release's stylesheet is seen within five minutes, and no page waits for a revalidation
+#: of its render-blocking stylesheet on every visit
+VERSIONED_CACHE = "public, max-age=31536000, immutable"
+UNVERSIONED_CACHE = "public, max-age=300"
+
+
+class CacheStatic:
+    """The static files with ``Cache-Control``: a year for versioned addresses, else five
+    minutes and then revalidation with the ETag that Starlette's ``StaticFiles`` sends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        value = VERSIONED_CACHE if query.get("v", [""])[0] else UNVERSIONED_CACHE
+
+        async def send_with_cache(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (200, 304):
+                MutableHeaders(scope=message)["Cache-Control"] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_cache)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -105,7 +135,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(transfer.router)
     # the web UI: pages, their static files, HTML error pages, security headers (CSP)
     app.include_router(web.router)
-    app.mount("/static", web.static_files(), name="static")
+    app.mount("/static", CacheStatic(web.static_files()), name="static")
     web.install_error_pages(app)
     app.add_middleware(web.SecurityHeaders)
     return app

@@ -13,6 +13,20 @@ the maximum latency and the throughput per phase, stops the server with SIGINT, 
 writes the section "## API latency (...)" of ``benchmarks/RESULTS.md`` (replacing that
 section if it is there, keeping everything else). Run with
 ``.venv/bin/python -m benchmarks.bench_api``.
+
+**Warm.** Above 1,000 organisations the server warms up in the background after its start
+(the network view, its layout, the communities, the start page's figures and gaps, the
+analysis worker process): requests during it compete with it for the cores. Before any
+timing the benchmark waits until the server and its child processes have been idle (under
+10 % of a core for two seconds in a row, read from ``/proc``), then sends rounds of the
+list request from all clients until the median of a round settles (within 20 % of the
+round before); both are reported.
+
+**Reference** (issue 16): a bare FastAPI endpoint that returns the same 50 items (the
+real server's answer, read once) as its JSON, served the same way (``uvicorn``, one
+process, log level warning, 127.0.0.1) and asked the same way (the same clients and
+number of requests, after the same settling), in the same run. The ratios go to
+``results.json`` and the section "Against the references".
 """
 
 from __future__ import annotations
@@ -38,7 +52,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.results import RESULTS, write_section
+from benchmarks.results import RESULTS, record_reference, write_json, write_section
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -145,6 +159,122 @@ class Server:
                 return self.process.wait(timeout=10)
 
 
+def _cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of ``root`` and every process below it, from ``/proc``."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state ppid ... utime (14th field) stime (15th)
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [c for c, p in parents.items() if p == pid and c not in tree]
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def wait_until_idle(pid: int, timeout_s: float, share: float = 0.1, quiet_s: float = 2.0) -> float:
+    """Seconds until ``pid`` and its children used under ``share`` of a core for
+    ``quiet_s`` seconds in a row (the server's background warm-up is over)."""
+    began = time.perf_counter()
+    quiet_since = began
+    last, last_at = _cpu_seconds(pid), began
+    while time.perf_counter() - began < timeout_s:
+        time.sleep(0.5)
+        now, now_at = _cpu_seconds(pid), time.perf_counter()
+        if (now - last) / (now_at - last_at) > share:
+            quiet_since = now_at
+        elif now_at - quiet_since >= quiet_s:
+            return round(quiet_since - began, 1)
+        last, last_at = now, now_at
+    return round(time.perf_counter() - began, 1)
+
+
+def settle(
+    base_url: str,
+    headers: dict[str, str],
+    clients: int,
+    request: Callable[[httpx.Client, int], httpx.Response],
+    rounds: int = 10,
+) -> list[float]:
+    """Rounds of ``5 * clients`` requests until a round's median is within 20 % of the
+    round before (connections, caches and query plans warm); the medians in ms."""
+    medians: list[float] = []
+    for _ in range(rounds):
+        phase = run_phase("settle", base_url, headers, 5 * clients, clients, 60, request, 200)
+        medians.append(round(statistics.median(phase.latencies_s) * 1000, 1))
+        if len(medians) >= 2 and abs(medians[-1] - medians[-2]) <= 0.2 * medians[-2]:
+            break
+    return medians
+
+
+#: the reference server: uvicorn serving :func:`bare_app` (``python -m benchmarks.bench_api
+#: --bare ITEMS.json --port N``)
+def bare_app(items: Any) -> Any:
+    """A bare FastAPI app whose one endpoint returns ``items`` (no store, no sign-in)."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/api/organisations")
+    def organisations(limit: int = 50) -> Any:
+        return items
+
+    return app
+
+
+class BareServer:
+    """:func:`bare_app` with the real server's answer, in its own uvicorn process."""
+
+    def __init__(self, items: Any, work: Path) -> None:
+        self.items_path = work / "bare-items.json"
+        self.items_path.write_text(json.dumps(items), encoding="utf-8")
+        self.port = _free_port()
+        self.base_url = f"http://{HOST}:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 60) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.bench_api", "--bare", str(self.items_path)]
+            + ["--port", str(self.port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            try:
+                if httpx.get(f"{self.base_url}/api/organisations", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("the bare reference server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _serve_bare(items_path: Path, port: int) -> None:
+    import uvicorn
+
+    items = json.loads(items_path.read_text(encoding="utf-8"))
+    uvicorn.run(bare_app(items), host=HOST, port=port, log_level="warning")
+
+
 def run_phase(
     name: str,
     base_url: str,
@@ -212,13 +342,16 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         r.raise_for_status()
         headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
 
-        # warm-up, not measured: connections, caches, the first queries' plans
-        with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as c:
-            for _ in range(10):
-                c.get("/api/organisations", params={"limit": 50}).raise_for_status()
-
         def get(client: httpx.Client, i: int) -> httpx.Response:
             return client.get("/api/organisations", params={"limit": 50})
+
+        # not measured: the server's background warm-up, then connections, caches and the
+        # first queries' plans until the latency settles
+        assert server.process is not None
+        print("waiting for the server's warm-up ...", flush=True)
+        warm_wait_s = wait_until_idle(server.process.pid, args.warm_timeout)
+        medians = settle(server.base_url, headers, args.clients, get)
+        print(f"  idle after {warm_wait_s} s; settling medians (ms): {medians}", flush=True)
 
         def post(client: httpx.Client, i: int) -> httpx.Response:
             return client.post(
@@ -247,9 +380,26 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"  first errors: {phase.errors[:3]}", flush=True)
             phases.append(phase)
         organisations = httpx.get(f"{server.base_url}/api/health", timeout=10).json()["counts"]
+        items = httpx.get(
+            f"{server.base_url}/api/organisations", params={"limit": 50}, headers=headers
+        ).json()
     finally:
         code = server.stop()
         log = server.log() if server.log_path.exists() else ""
+    # the reference, with the real server stopped: the same clients against a bare endpoint
+    # returning the same 50 items
+    bare = BareServer(items, work)
+    try:
+        bare.start()
+        wait_until_idle(bare.process.pid if bare.process else 0, 30)
+        bare_medians = settle(bare.base_url, {}, args.clients, get)
+        print(f"bare endpoint: settling medians (ms): {bare_medians}", flush=True)
+        reference = run_phase(
+            "bare", bare.base_url, {}, args.gets, args.clients, args.phase_timeout, get, 200
+        )
+        print(f"  {reference.summary()}", flush=True)
+    finally:
+        bare.stop()
         shutil.rmtree(work, ignore_errors=True)
     if code not in (0, None, -signal.SIGINT, 130):
         print(f"warning: the server ended with exit code {code}:\n{log}", file=sys.stderr)
@@ -260,6 +410,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         "counts_after": organisations,
         "phases": {p.name: p.summary() for p in phases},
         "server_exit_code": code,
+        "warm_wait_s": warm_wait_s,
+        "settle_medians_ms": medians,
+        "reference": reference.summary(),
     }
 
 
@@ -287,13 +440,53 @@ def section(result: dict[str, Any]) -> str:
         "| throughput (req/s) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, s in result["phases"].items():
+    rows = [*result["phases"].items(), ("reference: bare endpoint, same 50 items", None)]
+    for name, s in rows:
+        s = s or result["reference"]
         lines.append(
             f"| `{name}` | {s['requests']} | {s['errors']} | {s.get('p50_ms', '-')} "
             f"| {s.get('p95_ms', '-')} | {s.get('max_ms', '-')} | {s.get('mean_ms', '-')} "
             f"| {s.get('throughput_rps', '-')} |"
         )
+    lines += [
+        "",
+        f"Timed once warm: the server and its processes idle (background warm-up over) "
+        f"after {result['warm_wait_s']} s, then rounds of {5 * result['clients']} list "
+        f"requests until the median settled (medians in ms: "
+        f"{', '.join(str(m) for m in result['settle_medians_ms'])}). The reference is a "
+        "bare FastAPI endpoint returning the same 50 items, served and asked the same way "
+        'in the same run (section "Against the references").',
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _record(result: dict[str, Any]) -> None:
+    ours = result["phases"]["GET /api/organisations?limit=50"]
+    ref = result["reference"]
+    at = f"{result['size']:,} organisations, {result['clients']} clients"
+    record_reference(
+        "api_list",
+        [
+            {
+                "what": f"p50 at {at}",
+                "unit": "ms",
+                "ours": ours["p50_ms"],
+                "reference": ref["p50_ms"],
+            },
+            {
+                "what": f"p95 at {at}",
+                "unit": "ms",
+                "ours": ours["p95_ms"],
+                "reference": ref["p95_ms"],
+            },
+            {
+                "what": f"requests per second at {at} (lower is worse)",
+                "unit": "1/s",
+                "ours": ours["throughput_rps"],
+                "reference": ref["throughput_rps"],
+            },
+        ],
+    )
 
 
 def main() -> None:
@@ -304,11 +497,20 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200, help="POST requests in all")
     parser.add_argument("--phase-timeout", type=float, default=180, help="seconds per phase")
     parser.add_argument("--start-timeout", type=float, default=600, help="seconds to start")
+    parser.add_argument("--warm-timeout", type=float, default=600, help="seconds to warm up")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--bare", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.bare:  # the reference server's own process
+        _serve_bare(args.bare, args.port)
+        return
     result = bench(args)
     text = section(result)
     write_section(heading(args.size, args.clients), text, args.output)
+    if args.output == RESULTS:
+        write_json("api", result)
+        _record(result)
     print(json.dumps(result, indent=2))
     print(f"\n{text}\nwrote {args.output}")
 

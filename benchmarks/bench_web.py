@@ -16,6 +16,14 @@ up in the background; the benchmark waits for that (and reports how long it took
   ``tests/web/test_browser.py`` defines "interactive"; three runs, the median.
 - **list**: ``GET /organisationen`` (first page), five times over HTTP (median), and the
   time until the browser's ``load`` event (median of three).
+- **reference** (issue 16): a minimal vis-network page with the same nodes, edges and
+  options as the drawn map (read back from the map's vis-network data sets: id, position,
+  size, label, colour, shape; ends and width of each edge; the map's options), generated
+  here, served from loopback by a plain HTTP server with the same vis-network file and
+  measured in the same Chromium the same way; no names, tooltips, links, search, legend
+  or controls. **bytes**: what a first visit loads, the document and every script and
+  stylesheet it references; the ratios (ours / minimal) go to ``results.json`` and the
+  section "Against the references".
 
 Writes the section "## Web views (...)" of ``benchmarks/RESULTS.md``. Run with
 ``.venv/bin/python -m benchmarks.bench_web`` (``--sizes 300 3000`` for fewer tiers).
@@ -41,12 +49,55 @@ from typing import Any
 import httpx
 
 from benchmarks.bench_api import HOST, _free_port
-from benchmarks.results import RESULTS, write_section
+from benchmarks.results import RESULTS, record_reference, write_json, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("NETZWERKATLAS_CHROMIUM", "/usr/bin/chromium")
 TITLE = "## Web views (network view and organisations list, headless Chromium)"
 SERVER_MS = re.compile(r"Bild berechnet in (\d+) ms")
+ASSETS = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*rel="stylesheet"[^>]*\shref)="([^"]+)"')
+VIS = ROOT / "api" / "static" / "vendor" / "vis-network" / "vis-network.min.js"
+#: the map's vis-network data as drawn (its data sets after the viewer expanded the page's
+#: data), reduced to what a minimal page needs to draw the same; and the canvas' size
+DRAWN_JS = """() => {
+  const net = window.netzwerkatlasNetwork;
+  const data = JSON.parse(document.getElementById("network-data").textContent);
+  const box = document.getElementById("network").getBoundingClientRect();
+  const nodes = net.body.data.nodes.get().map((n) => {
+    const o = { id: n.id, x: n.x, y: n.y };
+    if (n.size !== undefined) o.size = n.size;
+    if (n.label) o.label = n.label;
+    if (n.shape) o.shape = n.shape;
+    if (n.borderWidth) o.borderWidth = n.borderWidth;
+    if (n.color) o.color = n.color.background || n.color;
+    if (n.font && n.font.size !== undefined) o.font = { size: n.font.size };
+    return o;
+  });
+  const edges = net.body.data.edges.get().map((e) => {
+    const o = { from: e.from, to: e.to };
+    if (e.width !== undefined) o.width = e.width;
+    if (e.dashes) o.dashes = e.dashes;
+    if (e.color) o.color = e.color.color || e.color;
+    return o;
+  });
+  return { nodes: nodes, edges: edges, options: data.options,
+           width: Math.round(box.width), height: Math.round(box.height) };
+}"""
+MINIMAL = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>minimal</title>
+<style>body {{ margin: 0 }} #n {{ width: {width}px; height: {height}px }}</style></head>
+<body><div id="n"></div>
+<script type="application/json" id="d">{data}</script>
+<script src="vis-network.min.js"></script>
+<script>
+const d = JSON.parse(document.getElementById("d").textContent);
+const net = new vis.Network(document.getElementById("n"),
+  {{ nodes: new vis.DataSet(d.nodes), edges: new vis.DataSet(d.edges) }}, d.options);
+net.fit({{ animation: false }});
+net.once("afterDrawing", () => document.body.setAttribute("data-network-ready", "1"));
+window.netzwerkatlasNetwork = net;
+</script></body></html>
+"""
 
 
 class Server:
@@ -143,6 +194,9 @@ def _http(server: Server) -> dict[str, Any]:
             builds.append(int(found.group(1)) if found else None)
             out["grouped"] = "Zusammengefasste Übersicht." in r.text
             out["page_kb"] = round(len(r.content) / 1024)
+            out["page_bytes"] = len(r.content) + sum(
+                len(client.get(src).content) for src in ASSETS.findall(r.text)
+            )
             data = re.search(r'id="network-data">(.*?)</script>', r.text, re.S)
             if data:
                 parsed = json.loads(data.group(1))
@@ -186,6 +240,7 @@ def _browser(server: Server) -> dict[str, Any]:
             draws.append(int(page.get_attribute("body", "data-network-ready") or 0))
         out["interactive_s"] = round(statistics.median(runs), 2)
         out["draw_ms"] = statistics.median(draws)
+        out.update(_minimal(page, page.evaluate(DRAWN_JS)))
         lists = []
         for _ in range(3):
             began = time.perf_counter()
@@ -194,6 +249,62 @@ def _browser(server: Server) -> dict[str, Any]:
         out["list_browser_s"] = round(statistics.median(lists), 2)
         browser.close()
     return out
+
+
+def minimal_page(drawn: dict[str, Any]) -> str:
+    """The minimal vis-network page of the drawn map: its nodes, edges and options, the
+    most common font size once in the options."""
+    from viz.network_view import script_json
+
+    options = json.loads(json.dumps(drawn["options"]))
+    options.setdefault("interaction", {})["dragNodes"] = True
+    sizes = [n["font"]["size"] for n in drawn["nodes"] if "font" in n]
+    if sizes:
+        common = statistics.mode(sizes)
+        options.setdefault("nodes", {}).setdefault("font", {})["size"] = common
+        for n in drawn["nodes"]:
+            if n.get("font", {}).get("size") == common:
+                del n["font"]
+    data = script_json({"nodes": drawn["nodes"], "edges": drawn["edges"], "options": options})
+    return MINIMAL.format(width=drawn["width"], height=drawn["height"], data=data)
+
+
+def _minimal(page: Any, drawn: dict[str, Any]) -> dict[str, Any]:
+    """The minimal page of the drawn map, served from loopback beside the same vis-network
+    file and measured in the same browser page as the map: bytes and interactive."""
+    import functools
+    import http.server
+    import threading
+
+    folder = Path(tempfile.mkdtemp(prefix="netzwerkatlas-bench-minimal-"))
+    html = minimal_page(drawn).encode()
+    (folder / "minimal.html").write_bytes(html)
+    shutil.copy(VIS, folder / VIS.name)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer((HOST, _free_port()), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://{HOST}:{httpd.server_address[1]}/minimal.html"
+    try:
+        runs = []
+        for _ in range(3):
+            began = time.perf_counter()
+            page.goto(url, timeout=600_000)
+            page.wait_for_selector("body[data-network-ready]", timeout=600_000)
+            page.evaluate("window.netzwerkatlasNetwork.moveTo({scale: 0.5})")
+            runs.append(time.perf_counter() - began)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "minimal_interactive_s": round(statistics.median(runs), 2),
+        "minimal_bytes": len(html) + VIS.stat().st_size,
+    }
 
 
 def run_tier(size: int, keep: bool) -> dict[str, Any]:
@@ -225,9 +336,11 @@ def _text(rows: list[dict[str, Any]]) -> str:
         "`python -m benchmarks.bench_web` writes this section.",
         "",
         "The real server (`netzwerkatlas serve`) with the demo region of each size, signed in "
-        "as admin. **build**: the server's own time to build the default `/netzwerk` view "
+        "as admin. **build**: the server's own time for the default `/netzwerk` view's data "
         "(reported on the page; first request after start-up and warm-up, then the median of "
-        "four more); **request**: the whole HTTP request (median). **interactive**: from "
+        "four more; a view built before, e.g. by the warm-up, is served as written then, "
+        "until the data or a stored layout changes); **request**: the whole HTTP request "
+        "(median). **interactive**: from "
         "navigation in headless Chromium until the view has drawn and answered a zoom "
         "(median of three; the definition of `tests/web/test_browser.py`). **list**: "
         "`/organisationen` over HTTP (median of five) and until the browser's load event "
@@ -254,10 +367,57 @@ def _text(rows: list[dict[str, Any]]) -> str:
         )
     lines += [
         "",
+        "### Against a minimal vis-network page (issue 16)",
+        "",
+        "The same drawn nodes, edges and options in a page generated by the benchmark "
+        "(nothing but vis-network: no names, tooltips, links, search, legend or controls), "
+        "measured in the same run and browser. **first visit**: the document and every "
+        "script and stylesheet it references (the map's static files are then cached for "
+        "a year under versioned addresses). Aim: at most 1.2 times the minimal page.",
+        "",
+        "| organisations | page (KB) | minimal (KB) | ratio | interactive (s) "
+        "| minimal (s) | ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['size']:,} | {r['page_bytes'] / 1024:,.0f} | {r['minimal_bytes'] / 1024:,.0f} "
+            f"| {r['page_bytes'] / r['minimal_bytes']:.2f} | {r['interactive_s']:.2f} "
+            f"| {r['minimal_interactive_s']:.2f} "
+            f"| {r['interactive_s'] / r['minimal_interactive_s']:.2f} |"
+        )
+    lines += [
+        "",
         "Aims (issue 6): view built in under 0.5 s and interactive in under 2 s at 5,000 "
         "nodes; at 30,000 a readable first picture in under 3 s.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _record(rows: list[dict[str, Any]]) -> None:
+    """The map page's row of issue 16's table: the tier closest to 5,000 organisations
+    that is drawn organisation by organisation."""
+    drawn = [r for r in rows if not r.get("grouped")]
+    if not drawn:
+        return
+    r = min(drawn, key=lambda r: abs(r["size"] - 5000))
+    record_reference(
+        "map_page",
+        [
+            {
+                "what": f"first visit at {r['size']:,}",
+                "unit": "KB",
+                "ours": r["page_bytes"] / 1024,
+                "reference": r["minimal_bytes"] / 1024,
+            },
+            {
+                "what": f"interactive at {r['size']:,}",
+                "unit": "s",
+                "ours": r["interactive_s"],
+                "reference": r["minimal_interactive_s"],
+            },
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write:
         write_section(TITLE, text, RESULTS)
+        write_json("web", rows)
+        _record(rows)
         print(f"wrote {RESULTS}")
     return 0
 

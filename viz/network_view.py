@@ -37,6 +37,7 @@ __all__ = [
     "NetworkView",
     "build_view",
     "node_sizes",
+    "page_data",
     "render_standalone",
     "script_json",
     "to_pyvis",
@@ -95,13 +96,140 @@ class NetworkView:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def data(self) -> dict[str, Any]:
-        return {
-            "nodes": self.nodes,
-            "edges": self.edges,
-            "legend": self.legend,
-            "options": self.options,
-            "meta": self.meta,
-        }
+        """What the page carries (:func:`page_data`): each fact once, expanded by the viewer."""
+        return page_data(self)
+
+
+#: node and edge keys that style the drawing: each combination is written once (``styles``)
+STYLE_KEYS = ("color", "font", "borderWidth", "shape", "dashes")
+#: vis-network's own node size and edge width, of the nodes and edges without one
+VIS_SIZE, VIS_WIDTH = 25, 1
+#: keys :func:`page_data` writes in its own way (or leaves out: ``kind`` is drawn as colour)
+_NODE_KEYS = {"id", "x", "y", "label", "name", "size", "tooltip", "url", "kind", *STYLE_KEYS}
+_EDGE_KEYS = {"id", "from", "to", "width", "tooltip", *STYLE_KEYS}
+
+
+def _most_common(values: Iterable[Any]) -> Any:
+    counts: dict[Any, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _plain(value: Any) -> Any:
+    """A whole float as an int (``3.0`` -> ``3``: two bytes less, the same number)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+class _Table:
+    """Distinct values, each written once; items refer to them by position."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._index: dict[Hashable, int] = {}
+
+    def ref(self, value: Any) -> int:
+        # the text of a style (a small dict) or the lines of a tooltip as the key: a few
+        # microseconds for each of thousands of nodes and edges
+        key = tuple(value) if isinstance(value, list) else repr(value)
+        found = self._index.get(key)
+        if found is None:
+            found = self._index[key] = len(self.items)
+            self.items.append(value)
+        return found
+
+
+def _page_node(
+    n: Mapping[str, Any], size: Any, node_url: str, tables: tuple[_Table, _Table]
+) -> dict[str, Any]:
+    styles, tips = tables
+    out: dict[str, Any] = {"id": n["id"], "x": _plain(n["x"]), "y": _plain(n["y"])}
+    label = n.get("label") or ""
+    name = n.get("name", label)
+    if label:
+        out["label"] = label
+    if name != label:
+        out["name"] = name
+    if n.get("size", VIS_SIZE) != size:
+        out["size"] = _plain(n.get("size", VIS_SIZE))
+    style = {k: n[k] for k in STYLE_KEYS if k in n}
+    if style:
+        out["s"] = styles.ref(style)
+    tooltip = n.get("tooltip")
+    if tooltip and tooltip[0] == name:
+        out["t"] = tips.ref(list(tooltip[1:]))
+    elif tooltip:
+        out["tooltip"] = tooltip
+    if n.get("url") != node_url + str(n["id"]):
+        out["url"] = n.get("url") or ""
+    out.update((k, v) for k, v in n.items() if k not in _NODE_KEYS)
+    return out
+
+
+def _page_edge(
+    e: Mapping[str, Any], index: Mapping[str, int], width: Any, tables: tuple[_Table, _Table]
+) -> dict[str, Any]:
+    styles, tips = tables
+    out: dict[str, Any] = {
+        "from": index.get(e["from"], e["from"]),
+        "to": index.get(e["to"], e["to"]),
+    }
+    if e.get("id", f"{e['from']}|{e['to']}") != f"{e['from']}|{e['to']}":
+        out["id"] = e["id"]
+    if e.get("width", VIS_WIDTH) != width:
+        out["width"] = _plain(e.get("width", VIS_WIDTH))
+    style = {k: e[k] for k in STYLE_KEYS if k in e}
+    if style:
+        out["s"] = styles.ref(style)
+    if e.get("tooltip"):
+        out["t"] = tips.ref(list(e["tooltip"]))
+    out.update((k, v) for k, v in e.items() if k not in _EDGE_KEYS)
+    return out
+
+
+def page_data(view: NetworkView) -> dict[str, Any]:
+    """The view as the page carries it, every fact once (``api/static/js/netview.js``
+    expands it to vis-network's nodes and edges):
+
+    - a node's ``name`` only where it differs from its ``label`` (no ``label``: none is
+      drawn), its ``url`` only where it is not ``meta.node_url`` + id, its ``kind`` not
+      at all (it is drawn as the colour, and named in the tooltip);
+    - the most common node size and edge width once, in ``options``;
+    - styles (colour, font, border, shape, dashes) and tooltips once each, in ``styles``
+      and ``tips``; a node or edge refers to them by position (``s``, ``t``); a node's
+      tooltip is its name and then the lines of ``tips[t]``;
+    - an edge's ends as positions in ``nodes``, its id only where it is not
+      ``from|to``;
+    - written without spaces (:func:`script_json`).
+
+    Examples:
+        >>> g = nx.Graph([("a", "b")])
+        >>> nx.set_node_attributes(g, {"a": "AWO", "b": "Verein"}, "name")
+        >>> d = page_data(build_view(g, {"a": (0, 0), "b": (60, 0)}, kind_label=str))
+        >>> d["nodes"][0]
+        {'id': 'a', 'x': 0, 'y': 0, 'label': 'AWO', 's': 0, 't': 0}
+        >>> d["edges"], d["tips"][0], d["options"]["nodes"]["size"]
+        ([{'from': 0, 'to': 1}], ['other'], 12)
+    """
+    node_url = str(view.meta.get("node_url", ""))
+    tables = (_Table(), _Table())
+    size = _most_common(n.get("size", VIS_SIZE) for n in view.nodes)
+    width = _most_common(e.get("width", VIS_WIDTH) for e in view.edges)
+    index = {str(n["id"]): i for i, n in enumerate(view.nodes)}
+    options = json.loads(json.dumps(view.options))
+    if size is not None:
+        options.setdefault("nodes", {})["size"] = _plain(size)
+    if width is not None:
+        options.setdefault("edges", {})["width"] = _plain(width)
+    return {
+        "nodes": [_page_node(n, size, node_url, tables) for n in view.nodes],
+        "edges": [_page_edge(e, index, width, tables) for e in view.edges],
+        "styles": tables[0].items,
+        "tips": tables[1].items,
+        "legend": view.legend,
+        "options": options,
+        "meta": view.meta,
+    }
 
 
 def script_json(value: Any) -> str:
@@ -294,7 +422,7 @@ def build_view(
                         "kind": kind,
                     }
                 )
-    return NetworkView(nodes, edges, legend, vis_options(len(nodes)))
+    return NetworkView(nodes, edges, legend, vis_options(len(nodes)), {"node_url": node_url})
 
 
 def _cull_names(

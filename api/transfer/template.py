@@ -236,6 +236,7 @@ def _write_lists(ws: Any, choices: Mapping[str, tuple[str, list[str], bool]]) ->
     Titles and terms start below the rows the import looks for a header in, so that no
     term (e.g. "Gemeinde", also a header of the areas' names) makes it read the sheet.
     """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -251,7 +252,11 @@ def _write_lists(ws: Any, choices: Mapping[str, tuple[str, list[str], bool]]) ->
         letter = get_column_letter(k)
         ws.cell(title_row, k, title).font = Font(bold=True)
         for i, term in enumerate(terms, start=title_row + 1):
-            ws.cell(i, k, term)
+            # a stored name may hold what a worksheet cannot (control characters) or what
+            # a spreadsheet program would run (a formula): written as plain text
+            cell = ws.cell(i, k)
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", term)
+            cell.data_type = "s"
         first, last = title_row + 1, title_row + len(terms)
         ranges[name] = f"{LISTS}!${letter}${first}:${letter}${last}"
         ws.column_dimensions[letter].width = 45

@@ -188,3 +188,18 @@ def test_the_import_page_links_the_template_and_takes_ods(web: Web) -> None:  # 
         files={"file": ("liste.ods", ods(sheet("Organisationen", _ORGS + _AWO)), "")},
     )
     assert r.status_code == 200 and "AWO Lindenau" in r.text and "1 angelegt" in r.text
+
+
+def test_names_a_worksheet_cannot_hold_or_would_run_are_plain_text(store: GraphStore) -> None:
+    """A field named like a formula, with a control character: the template is still made
+    (schemathesis found a 500), and the name is text, not a formula."""
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    from graph_schema.model import NodeLabel as _Label
+
+    store.create(_Label.FIELD, {"id": "fld-x", "name_de": '=HYPERLINK("x") \x01 Beratung'})
+    book = _openpyxl.load_workbook(_io.BytesIO(template.template(store)))
+    cells = [c for row in book["Listen"].iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert [(c.value, c.data_type) for c in cells] == [('=HYPERLINK("x")  Beratung', "s")]

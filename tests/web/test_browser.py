@@ -308,6 +308,16 @@ def test_create_an_organisation_and_find_it_in_list_and_network(
     assert page.evaluate("window.netzwerkatlasNetwork.getSelectedNodes()") == [node_id]
     panel = page.locator("#node-panel")
     assert panel.is_visible() and "Begegnungscafé Lindenhof" in panel.inner_text()
+    # the page carries no link per organisation: the viewer makes it from the id
+    details = panel.get_by_role("link", name="Details öffnen")
+    assert details.get_attribute("href") == f"/organisationen/{node_id}"
+    # the map's scripts under versioned addresses, cached for a year; others revalidated
+    sources = page.eval_on_selector_all("script[src]", "s => s.map(e => e.getAttribute('src'))")
+    assert len(sources) == 3 and all("?v=" in src for src in sources), sources
+    cached = page.request.get(server.url + sources[0]).headers["cache-control"]
+    assert "max-age=31536000" in cached and "immutable" in cached
+    css = page.request.get(server.url + "/static/css/app.css")
+    assert css.headers["cache-control"] == "public, max-age=300" and css.headers.get("etag")
     with page.expect_download() as download:
         page.get_by_role("button", name="Als PNG").click()
     png = Path(download.value.path()).read_bytes()

@@ -24,7 +24,28 @@
 
   function readData() {
     var source = document.getElementById("network-data");
-    return source ? JSON.parse(source.textContent) : null;
+    return source ? expand(JSON.parse(source.textContent)) : null;
+  }
+
+  // The page carries each fact once (viz.network_view.page_data): styles and tooltips as
+  // tables the nodes and edges refer to by position, an edge's ends as node positions, a
+  // node's name where it is not its label, its link where it is not node_url + id.
+  function expand(data) {
+    var styles = data.styles || [], tips = data.tips || [], meta = data.meta || {};
+    data.nodes.forEach(function (n) {
+      if (n.name === undefined) n.name = n.label;
+      if (n.s !== undefined) { Object.assign(n, styles[n.s]); delete n.s; }
+      if (n.t !== undefined) { n.tooltip = [n.name].concat(tips[n.t]); delete n.t; }
+      if (n.url === undefined && meta.node_url) n.url = meta.node_url + n.id;
+    });
+    data.edges.forEach(function (e) {
+      if (typeof e.from === "number") e.from = data.nodes[e.from].id;
+      if (typeof e.to === "number") e.to = data.nodes[e.to].id;
+      if (e.id === undefined) e.id = e.from + "|" + e.to;
+      if (e.s !== undefined) { Object.assign(e, styles[e.s]); delete e.s; }
+      if (e.t !== undefined) { e.tooltip = tips[e.t]; delete e.t; }
+    });
+    return data;
   }
 
   function strings(data, key, fallback) {
@@ -100,11 +121,13 @@
       var top = container.getBoundingClientRect().top + window.scrollY;
       container.style.height = Math.max(420, window.innerHeight - top - 8) + "px";
     }
-    var byId = {};
+    var byId = {}, edgeById = {};
+    // the tooltip's plain text (vis-network writes a string title as text); the formatted
+    // box replaces it when it is shown (showPopup below): no element per node and edge
     var nodes = data.nodes.map(function (n) {
       byId[n.id] = n;
       var copy = Object.assign({}, n);
-      copy.title = tooltip(n.tooltip);
+      if (n.tooltip) copy.title = n.tooltip.join("\n");
       delete copy.tooltip;
       delete copy.url;
       delete copy.kind;
@@ -115,8 +138,9 @@
       return copy;
     });
     var edges = data.edges.map(function (e) {
+      edgeById[e.id] = e;
       var copy = Object.assign({}, e);
-      if (e.tooltip && e.tooltip.length) copy.title = tooltip(e.tooltip);
+      if (e.tooltip && e.tooltip.length) copy.title = e.tooltip.join("\n");
       delete copy.tooltip;
       delete copy.ties;
       return copy;
@@ -145,6 +169,14 @@
       document.body.setAttribute("data-network-ready", String(ms));
       window.netzwerkatlasReadyMs = ms;
       if (status) status.textContent = strings(data, "ready", "Bereit") + " (" + data.nodes.length + ")";
+    });
+
+    network.on("showPopup", function (id) {
+      var item = byId[id] || edgeById[id];
+      var box = container.querySelector("div.vis-tooltip");
+      if (!item || !item.tooltip || !box) return;
+      while (box.firstChild) box.removeChild(box.firstChild);
+      box.appendChild(tooltip(item.tooltip));
     });
 
     network.on("click", function (params) {
