@@ -141,11 +141,14 @@ def strip_note(text: str) -> tuple[str, str | None]:
         ('Püttlingen', 'Einsatzort Köllerbach')
         >>> strip_note("Saarbrücken")
         ('Saarbrücken', None)
+        >>> strip_note("bundesweit (Dachverband) (Einsatzort Köllerbach)")
+        ('bundesweit', 'Dachverband; Einsatzort Köllerbach')
     """
-    m = _NOTE.match(text.strip())
-    if not m or not m.group("note").strip():
-        return text.strip(), None
-    return m.group("name").strip(), m.group("note").strip()
+    name, notes = text.strip(), []
+    while (m := _NOTE.match(name)) and m.group("note").strip():
+        name = m.group("name").strip()
+        notes.insert(0, m.group("note").strip())
+    return name, "; ".join(notes) or None
 
 
 def split_items(text: str, separators: str = ";|\n") -> list[str]:
