@@ -383,6 +383,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         items = httpx.get(
             f"{server.base_url}/api/organisations", params={"limit": 50}, headers=headers
         ).json()
+    except BaseException:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     finally:
         code = server.stop()
         log = server.log() if server.log_path.exists() else ""

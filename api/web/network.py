@@ -826,7 +826,8 @@ def page_parts(request: Request, user: User, p: ViewParams) -> PageParts:
     building and writing it takes about 0.15 s of the page's request)."""
     started = time.perf_counter()
     cache = analysis_of(request.app)
-    key = ("page", p, p.day, user.language, _layouts_stamp(request))
+    stamp = _layouts_stamp(request)
+    key = ("page", p, p.day, user.language, stamp)
 
     def compute() -> PageParts:
         view, info = build(request, user, p)
@@ -837,6 +838,9 @@ def page_parts(request: Request, user: User, p: ViewParams) -> PageParts:
     known = cache.is_cached(key)
     parts = cache.remember(key, compute)
     if not known:
+        after = _layouts_stamp(request)
+        if after != stamp:  # the build stored its layout: the next request asks with this
+            cache.remember(("page", p, p.day, user.language, after), lambda: parts)
         return parts
     # built before: this request's own time, and the layout is the stored one by now
     layout = {**parts.info["layout"], "source": "stored", "seconds": 0.0}

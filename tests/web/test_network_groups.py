@@ -163,6 +163,6 @@ def test_council_and_gap_views_of_a_large_map_show_whom_they_are_about(
     else:
         assert "vorgeschlagenen Kooperationen" in html
         assert {"org-near1", "org-near2"} <= shown  # the suggested pair
-        assert any(e["id"] == "gap|org-near1|org-near2" for e in data["edges"])
+        assert any(e.get("id") == "gap|org-near1|org-near2" for e in data["edges"])
     full = _data(grouped["viewer"].get(f"/netzwerk?ansicht={view}&alle=1").text)
     assert {f"org-far{i}" for i in range(6)} <= {n["id"] for n in full["nodes"]}

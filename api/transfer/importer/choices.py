@@ -144,7 +144,7 @@ def strip_note(text: str) -> tuple[str, str | None]:
         >>> strip_note("bundesweit (Dachverband) (Einsatzort Köllerbach)")
         ('bundesweit', 'Dachverband; Einsatzort Köllerbach')
     """
-    name, notes = text.strip(), []
+    name, notes = text.strip(), list[str]()
     while (m := _NOTE.match(name)) and m.group("note").strip():
         name = m.group("name").strip()
         notes.insert(0, m.group("note").strip())
