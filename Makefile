@@ -28,7 +28,7 @@ DEV_STAMP := $(VENV)/.dev
 help:
 	@echo "make run    - install, initialise ./data, load the demo region once, serve on http://127.0.0.1:8000"
 	@echo "make test   - install and run every test (LadybugDB and a real Neo4j 5)"
-	@echo "make bench  - time generation, load, API, analysis and web views at 300 to 30,000 organisations"
+	@echo "make bench  - time load, API, import/export, analysis and web views beside their references (300 and 3,000 organisations; bench_load --tiers adds 30,000)"
 	@echo "make reliability - kill -9, 8 writers and restore under reads on LadybugDB and Neo4j (docs/RELIABILITY.md)"
 	@echo "make lint   - ruff (rules, complexity at most 15, format) and mypy; CI runs it first"
 
