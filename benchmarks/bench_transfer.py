@@ -5,7 +5,12 @@
    written, then imported: dry run, real run (one transaction), and the same file again
    (everything unchanged, nothing written).
 3. The full export (everything, all dates) in every format, and backup, restore into an
-   empty store and backup again (checked to be identical).
+   empty store and backup again (checked to be identical), then the same restore with
+   replace over the restored store.
+4. The same backup restored into the throw-away Neo4j 5 of the tests (``make
+   neo4j-launcher``; ``--no-neo4j`` leaves it out): into the empty database just after
+   the server started (its first queries are planned and compiled then), and again with
+   replace.
 
 Run with ``python -m benchmarks.bench_transfer`` (``--size``, ``--rows`` to change the
 tier); the numbers are printed and written as the section "## Import, export and backup
@@ -21,6 +26,7 @@ import os
 import platform
 import resource
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -69,7 +75,31 @@ def spreadsheet(rows: int, areas: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def run(size: int, rows: int) -> dict[str, Any]:
+def neo4j_restore(parsed: Any, first: bytes) -> dict[str, Any]:
+    """Restore a parsed backup into a fresh throw-away Neo4j, then again with replace."""
+    from api.transfer import backup
+    from graph_schema.store import open_neo4j
+    from tests import neo4j_server
+
+    result: dict[str, Any] = {}
+    server = neo4j_server.start()
+    try:
+        store = open_neo4j(server.uri, "neo4j", "unused-auth-is-off")
+        store.init()
+        _, result["neo4j_restore_s"] = _timed(lambda: backup.restore(store, parsed))
+        _, result["neo4j_restore_replace_s"] = _timed(
+            lambda: backup.restore(store, parsed, replace=True)
+        )
+        again = io.BytesIO()
+        backup.write_backup(store, again)
+        result["neo4j_backup_identical"] = again.getvalue() == first
+        store.close()
+    finally:
+        server.stop()
+    return result
+
+
+def run(size: int, rows: int, *, neo4j: bool = True) -> dict[str, Any]:
     from api.transfer import backup, exporter, importer
     from graph_schema.demo import generate_region
     from graph_schema.model import NodeLabel
@@ -106,7 +136,13 @@ def run(size: int, rows: int) -> dict[str, Any]:
         again = io.BytesIO()
         backup.write_backup(other, again)
         result["backup_identical"] = again.getvalue() == first
+        _, result["restore_replace_s"] = _timed(lambda: backup.restore(other, parsed, replace=True))
         other.close()
+        if neo4j:
+            try:
+                result.update(neo4j_restore(parsed, first))
+            except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+                result["neo4j_left_out"] = f"the Neo4j test server did not start: {e}"
 
         # the 10,000-row import
         areas = [n.display_name for n in region.nodes[NodeLabel.AREA]][:10]
@@ -141,6 +177,21 @@ def _row(what: str, seconds: Any, note: str = "") -> str:
     return f"| {what} | {seconds} | {note} |"
 
 
+def _neo4j_rows(result: dict[str, Any]) -> list[str]:
+    if "neo4j_restore_s" not in result:
+        why = result.get("neo4j_left_out", "left out (--no-neo4j)")
+        return [_row("restore into Neo4j", "–", why)]
+    same = "yes" if result["neo4j_backup_identical"] else "**no**"
+    return [
+        _row(
+            "**restore into an empty Neo4j 5**",
+            f"**{result['neo4j_restore_s']}**",
+            "just after the server started; backup again identical: " + same,
+        ),
+        _row("Neo4j: restore again, replacing everything", result["neo4j_restore_replace_s"]),
+    ]
+
+
 def section(result: dict[str, Any]) -> str:
     """The RESULTS.md section of one run."""
     size, rows = result["organisations"], result["rows"]
@@ -155,8 +206,8 @@ def section(result: dict[str, Any]) -> str:
         heading(size, rows),
         "",
         f"Run {now} on {platform.machine()}, Python {platform.python_version()}, {cores} cores, "
-        "embedded LadybugDB. `make bench` (`python -m benchmarks.bench_transfer`) writes this "
-        "section.",
+        "embedded LadybugDB (restores also into the tests' throw-away Neo4j 5). `make bench` "
+        "(`python -m benchmarks.bench_transfer`) writes this section.",
         "",
         f"A store holds the demo region of {size:,} organisations ({result['nodes']:,} nodes, "
         f"{result['ties']:,} ties). The full export is everything, all dates, read once "
@@ -181,6 +232,8 @@ def section(result: dict[str, Any]) -> str:
             result["restore_s"],
             "backup again identical: " + ("yes" if result["backup_identical"] else "**no**"),
         ),
+        _row("restore again, replacing everything", result["restore_replace_s"]),
+        *_neo4j_rows(result),
         _row(f"write the {rows:,}-row XLSX", result["xlsx_write_s"], f"{result['xlsx_mb']} MB"),
         _row(f"import {rows:,} rows, dry run", result["import_dry_run_s"]),
         _row(
@@ -205,8 +258,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=3_000, help="organisations of the region")
     parser.add_argument("--rows", type=int, default=10_000, help="rows of the imported XLSX")
     parser.add_argument("--output", type=Path, default=RESULTS, help="the results file")
+    parser.add_argument("--no-neo4j", action="store_true", help="leave out the restore into Neo4j")
     args = parser.parse_args()
-    result = run(args.size, args.rows)
+    result = run(args.size, args.rows, neo4j=not args.no_neo4j)
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

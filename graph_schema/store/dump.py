@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from graph_schema.errors import NotFound
 from graph_schema.model import NODE_MODELS, REL_SPECS, Node, NodeLabel, RelType, Tie
 from graph_schema.store.backend import Runner, iter_batches
 from graph_schema.store.ddl import (
@@ -126,6 +127,35 @@ def delete_records(table: str) -> str:
 def delete_label(label: NodeLabel) -> str:
     """Deletes every node with ``label`` and its ties."""
     return f"MATCH (n:{label}) DETACH DELETE n"
+
+
+def tie_ends(rel: RelType, a: NodeLabel, b: NodeLabel) -> str:
+    """Rows ``{id, from_id, to_id}``: the ties of ``rel`` from ``a`` to ``b`` with an id in
+    ``$ids``."""
+    return (
+        f"MATCH (a:{a})-[t:{rel}]->(b:{b}) WHERE t.id IN $ids "
+        "RETURN t.id AS id, a.id AS from_id, b.id AS to_id"
+    )
+
+
+def delete_ties_in(rel: RelType, a: NodeLabel, b: NodeLabel) -> str:
+    """Deletes the ties of ``rel`` from ``a`` to ``b`` whose id is in ``$ids``."""
+    return f"MATCH (:{a})-[t:{rel}]->(:{b}) WHERE t.id IN $ids DELETE t"
+
+
+def delete_ties_not_in(rel: RelType, a: NodeLabel, b: NodeLabel) -> str:
+    """Deletes the ties of ``rel`` from ``a`` to ``b`` whose id is not in ``$keep``."""
+    return f"MATCH (:{a})-[t:{rel}]->(:{b}) WHERE NOT t.id IN $keep DELETE t"
+
+
+def delete_nodes_not_in(label: NodeLabel) -> str:
+    """Deletes the nodes with ``label`` whose id is not in ``$keep``, with their ties."""
+    return f"MATCH (n:{label}) WHERE NOT n.id IN $keep DETACH DELETE n"
+
+
+def delete_records_not_in(table: str, key: str) -> str:
+    """Deletes the records of an app table whose key is not in ``$keep``."""
+    return f"MATCH (n:{table}) WHERE NOT n.{key} IN $keep DELETE n"
 
 
 # --------------------------------------------------------------------------- reading
@@ -254,19 +284,92 @@ def restore_all(
     """Writes a whole dump in one transaction: all of it or nothing.
 
     With ``replace`` everything the store held (nodes, ties, accounts, tokens, history,
-    settings) is deleted first, in the same transaction. Migrations recorded in the dump
-    replace the store's records of the same versions.
+    settings) is deleted, in the same transaction: first on LadybugDB; on Neo4j the dump is
+    written over the store and what it does not hold deleted afterwards. Migrations recorded
+    in the dump replace the store's records of the same versions.
     """
+    # Neo4j: an index lookup in a transaction that has deleted entries costs time in
+    # proportion to all of them, so clearing first and then writing (a lookup per node and
+    # tie) grows with the square of the store (3,000 organisations: minutes, past the
+    # transaction timeout). There the dump is written over what is there (same ids are
+    # updated in place) and only what the dump does not hold is deleted, at the end.
+    in_place = replace and store.backend.name == "neo4j"
     with store.backend.transaction() as tx:
-        if replace:
+        if replace and not in_place:
             clear_everything(tx)
+        if in_place:
+            delete_moved_ties(tx, nodes, ties)
         write_graph(store, tx, nodes, ties, progress)
         for table in RECORD_TABLES:
             rows = records.get(table, ())
             write_records(tx, table, rows)
             if progress and rows:
                 progress(len(rows))
+        if in_place:
+            delete_all_but(tx, nodes, ties, records)
     store._changed()
+
+
+def _pairs(
+    nodes: Sequence[Node], ties: Sequence[Tie]
+) -> dict[tuple[RelType, NodeLabel, NodeLabel], list[Tie]]:
+    """The ties by type and end labels; every end must be one of ``nodes`` (what replaces a
+    store cannot point to what it deletes)."""
+    label_of = {n.id: n.label for n in nodes}
+    groups: dict[tuple[RelType, NodeLabel, NodeLabel], list[Tie]] = {}
+    for t in ties:
+        a, b = label_of.get(t.from_id), label_of.get(t.to_id)
+        if a is None or b is None:
+            missing = t.from_id if a is None else t.to_id
+            raise NotFound(
+                f"Tie {t.id!r} ({t.type}) points to {missing!r}, which the data to restore "
+                "does not hold. Nothing was written."
+            )
+        groups.setdefault((t.type, a, b), []).append(t)
+    return groups
+
+
+def delete_moved_ties(tx: Runner, nodes: Sequence[Node], ties: Sequence[Tie]) -> None:
+    """Deletes the ties that have the id of a tie in ``ties`` but other ends: writing the
+    dump updates a tie in place only where type, ends and id all match."""
+    groups = _pairs(nodes, ties)
+    ids_of: dict[RelType, list[str]] = {}
+    for t in ties:
+        ids_of.setdefault(t.type, []).append(t.id)
+    for rel, a, b in _combos():
+        ids = ids_of.get(rel)
+        if not ids:
+            continue
+        wanted = {t.id: (t.from_id, t.to_id) for t in groups.get((rel, a, b), ())}
+        moved: list[str] = []
+        for batch in iter_batches(ids, BATCH_SIZE):
+            for row in tx.run(tie_ends(rel, a, b), {"ids": batch}):
+                if wanted.get(row["id"]) != (row["from_id"], row["to_id"]):
+                    moved.append(row["id"])
+        for batch in iter_batches(moved, BATCH_SIZE):
+            tx.run(delete_ties_in(rel, a, b), {"ids": batch})
+
+
+def delete_all_but(
+    tx: Runner,
+    nodes: Sequence[Node],
+    ties: Sequence[Tie],
+    records: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> None:
+    """Deletes every tie, node and record (not migrations) that the dump does not hold, and
+    every access token: after writing the dump over a store, what is left is the dump."""
+    groups = _pairs(nodes, ties)
+    for rel, a, b in _combos():
+        keep = [t.id for t in groups.get((rel, a, b), ())]
+        tx.run(delete_ties_not_in(rel, a, b), {"keep": keep})
+    for label in NodeLabel:
+        keep = [n.id for n in nodes if n.label == label]
+        tx.run(delete_nodes_not_in(label), {"keep": keep})
+    tx.run(delete_records(TOKEN_TABLE))
+    for table in (ACCOUNT_TABLE, AUDIT_TABLE, SETTING_TABLE, PROPOSAL_TABLE):
+        key = RECORD_TABLES[table][0]
+        keep = [r[key] for r in records.get(table, ())]
+        tx.run(delete_records_not_in(table, key), {"keep": keep})
 
 
 def record_history(

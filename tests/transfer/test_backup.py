@@ -143,3 +143,66 @@ def test_a_backup_with_a_tie_whose_end_is_missing_is_refused_before_writing(
     data = b"".join(body) + backup._line({"kind": "end", "lines": len(body), "sha256": digest})
     with pytest.raises(InvalidValue, match="does not hold"):
         backup.read_backup(io.BytesIO(data))
+
+
+def test_replace_leaves_exactly_the_backup(store: GraphStore) -> None:
+    """A restore with replace over a store that changed since the backup: a tie moved to
+    other ends under the same id, an id now of another label, entries, accounts, settings
+    and tokens the backup does not hold. Afterwards the store is the backup, nothing else
+    (on Neo4j the dump is written over the store and the rest deleted at the end)."""
+    from graph_schema.model import NodeLabel, RelType
+    from graph_schema.store.records import Account
+
+    fill(store)
+    data = _backup(store)
+    tie = store.list_ties(RelType.COOPERATES_WITH)[0]
+    store.unlink(tie.id)
+    store.link(tie.type, tie.to_id, tie.from_id, id=tie.id)  # same id, ends swapped
+    event = store.list(NodeLabel.EVENT, limit=1).items[0]
+    store.delete(NodeLabel.EVENT, event.id)
+    store.create("Field", {"id": event.id, "name_de": "Jetzt ein Handlungsfeld"})
+    store.create("Area", {"id": "extra", "name": "Nicht im Backup", "kind": "district"})
+    store.accounts.create(Account("extra-user", "x" * 20, "viewer"))
+    store.accounts.add_token(StoredToken("hash-3", "admin", "api", 2**40))
+    store.set_setting("extra_setting", "weg damit")
+    assert _backup(store) != data
+
+    _restore(store, data, replace=True)
+    assert _backup(store) == data
+    assert store.accounts.get_token("hash-3") is None
+    assert store.get_setting("extra_setting") is None
+    moved = store.get_tie(tie.id)
+    assert (moved.from_id, moved.to_id) == (tie.from_id, tie.to_id)
+    assert store.label_of(event.id) == NodeLabel.EVENT
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_restore_that_fails_at_its_last_record_writes_nothing(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replace: bool
+) -> None:
+    """The database refuses the very last record (a history entry with a number too large
+    to store), after every node, tie, account and setting went out in many small batches:
+    the store is as it was before, empty or holding its own data."""
+    from graph_schema.store import dump, graph_store
+    from graph_schema.store.ddl import AUDIT_TABLE
+
+    monkeypatch.setattr(dump, "BATCH_SIZE", 7)
+    monkeypatch.setattr(graph_store, "BATCH_SIZE", 7)
+    fill(store)
+    parsed = backup.read_backup(io.BytesIO(_backup(store)))
+    parsed.nodes.append(parsed.nodes[0].model_copy(update={"id": "late-new-entry"}))
+    last = dict(parsed.records[AUDIT_TABLE][-1])
+    parsed.records[AUDIT_TABLE].append({**last, "id": "broken", "seq": 2**70})
+
+    target = store if replace else fresh_like(store, tmp_path, "other")
+    try:
+        before = _backup(target)
+        with pytest.raises(InvalidValue):
+            backup.restore(target, parsed, replace=replace)
+        assert _backup(target) == before
+        if not replace:
+            assert sum(target.counts().values()) == 0
+            assert target.accounts.list() == []
+    finally:
+        if target is not store:
+            target.close()
