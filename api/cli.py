@@ -571,7 +571,6 @@ def _after_import(
     """Print the report; write it, the left-out rows and the saved mapping; fail when
     rows were rejected and nothing was written."""
     from api.services import transfer
-    from api.transfer.importer import detect_mapping
 
     for line in transfer.report_lines(result):
         console.print(line, highlight=False, soft_wrap=True, markup=False)
@@ -589,10 +588,7 @@ def _after_import(
             soft_wrap=True,
             markup=False,
         )
-    if result.applied:
-        transfer.SavedMappings.in_data_dir(settings.data_dir).save(
-            detect_mapping(data, file.name), result, clock.today()
-        )
+    transfer.SavedMappings.in_data_dir(settings.data_dir).remember(data, file.name, result)
     if result.rejected and not result.applied and not result.dry_run:
         _fail(result.summary())
     console.print(result.summary(), highlight=False, soft_wrap=True, markup=False)

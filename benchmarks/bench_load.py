@@ -99,23 +99,14 @@ def copy_from(nodes: list[Any], ties: list[Any], folder: Path) -> dict[str, floa
     how many organisations the database then holds."""
     import csv
 
-    import ladybug
-
     from graph_schema.store import open_ladybug
 
     store = open_ladybug(folder)
     store.init()  # the same DDL (migrations) as the store our load writes into
-    path = store.backend.path  # type: ignore[attr-defined]
-    store.close()
-    db = ladybug.Database(str(path))
-    conn = ladybug.Connection(db)
+    run = store.backend.run  # the store's own connection: no second driver here
 
     def columns(table: str) -> list[str]:
-        result: Any = conn.execute(f"CALL table_info('{table}') RETURN name")
-        out = []
-        while result.has_next():
-            out.append(str(result.get_next()[0]))
-        return out
+        return [str(r["name"]) for r in run(f"CALL table_info('{table}') RETURN name")]
 
     started = time.perf_counter()
     label_of = {n.id: str(n.label) for n in nodes}
@@ -148,12 +139,10 @@ def copy_from(nodes: list[Any], ties: list[Any], folder: Path) -> dict[str, floa
     csv_s = time.perf_counter() - started
     started = time.perf_counter()
     for table, file, pair in files:
-        conn.execute(f"COPY {table} FROM '{file}' (header=true{pair})")
+        run(f"COPY {table} FROM '{file}' (header=true{pair})")
     copy_s = time.perf_counter() - started
-    count: Any = conn.execute("MATCH (o:Organisation) RETURN count(o)")
-    organisations = int(count.get_next()[0])
-    conn.close()
-    db.close()
+    organisations = int(run("MATCH (o:Organisation) RETURN count(o) AS n")[0]["n"])
+    store.close()
     return {"copy_csv_s": round(csv_s, 3), "copy_s": round(copy_s, 3), "copy_orgs": organisations}
 
 

@@ -32,8 +32,7 @@ from api.services import transfer
 from api.services.layouts import layouts
 from api.services.transfer.duplicates import THRESHOLD
 from api.transfer import template as import_template
-from api.transfer.importer import ImportReport, detect_mapping
-from graph_schema import clock
+from api.transfer.importer import ImportReport
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
 
@@ -87,39 +86,39 @@ async def import_spreadsheet(
         ),
     ] = False,
 ) -> Response:
-    data = await _read(file)
-    store, name = _store(request), file.filename or "upload"
-    given = transfer.mapping_from_json(mapping)
-
-    def work(cancel: transfer.Cancel) -> ImportReport:
-        report = transfer.run_import(
-            store,
-            data,
-            name,
-            dry_run=dry_run,
-            mapping=given,
-            actor=user.username,
-            cancel=cancel,
-            accept_suggestions=accept_suggestions,
-            skip_invalid=skip_invalid,
-        )
-        _save_mapping(request, data, name, report)
-        return report
-
-    # an import of thousands of rows takes seconds: keep the event loop free meanwhile, and
-    # stop it when the client leaves
-    report = await transfer.run_while_connected(work, request.is_disconnected)
+    data, report = await _import(
+        request,
+        file,
+        mapping,
+        dry_run=dry_run,
+        actor=user.username,
+        accept_suggestions=accept_suggestions,
+        skip_invalid=skip_invalid,
+    )
     body = report.to_dict()
     if not dry_run and report.rejected and not report.applied:
         return JSONResponse({"detail": report.summary(), "report": body}, status_code=422)
     return JSONResponse(body)
 
 
-def _save_mapping(request: Request, data: bytes, name: str, report: ImportReport) -> None:
-    """Keep the mapping of an import that wrote, for the next file of the same shape."""
-    if report.applied:
-        saved = transfer.SavedMappings.in_data_dir(request.app.state.settings.data_dir)
-        saved.save(detect_mapping(data, name), report, clock.today())
+async def _import(
+    request: Request, file: UploadFile, mapping: str | None, **options: Any
+) -> tuple[bytes, ImportReport]:
+    """The upload and its import (``options`` as :func:`transfer.run_import` takes them);
+    the mapping of an import that wrote is kept for the next file of its headers."""
+    data = await _read(file)
+    store, name = _store(request), file.filename or "upload"
+    given = transfer.mapping_from_json(mapping)
+    saved = transfer.SavedMappings.in_data_dir(request.app.state.settings.data_dir)
+
+    def work(cancel: transfer.Cancel) -> ImportReport:
+        report = transfer.run_import(store, data, name, mapping=given, cancel=cancel, **options)
+        saved.remember(data, name, report)
+        return report
+
+    # an import of thousands of rows takes seconds: keep the event loop free meanwhile, and
+    # stop it when the client leaves
+    return data, await transfer.run_while_connected(work, request.is_disconnected)
 
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,23 +154,10 @@ async def import_problems(
     ] = None,
     accept_suggestions: Annotated[bool, Form()] = False,
 ) -> Response:
-    data = await _read(file)
-    store, name = _store(request), file.filename or "upload"
-    given = transfer.mapping_from_json(mapping)
-
-    def work(cancel: transfer.Cancel) -> ImportReport:
-        return transfer.run_import(
-            store,
-            data,
-            name,
-            mapping=given,
-            cancel=cancel,
-            accept_suggestions=accept_suggestions,
-            skip_invalid=True,
-        )
-
-    report = await transfer.run_while_connected(work, request.is_disconnected)
-    return _send(transfer.problem_file(data, name, report))
+    data, report = await _import(
+        request, file, mapping, accept_suggestions=accept_suggestions, skip_invalid=True
+    )
+    return _send(transfer.problem_file(data, file.filename or "upload", report))
 
 
 @router.get(

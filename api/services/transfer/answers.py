@@ -27,15 +27,16 @@ from openpyxl import Workbook
 
 from api.services.transfer.exports import Download
 from api.transfer.columns import VOCABULARIES
-from api.transfer.importer import ImportReport, SheetMapping
+from api.transfer.importer import ImportReport, SheetMapping, detect_mapping
 from api.transfer.importer.choices import Target
-from api.transfer.importer.validation import vocabulary_targets
+from api.transfer.importer.overrides import sheets_with
+from api.transfer.importer.validation import entry_targets, vocabulary_targets
 from api.transfer.reader import read_tables
+from graph_schema import clock
 from graph_schema.errors import InvalidValue
 from graph_schema.files import private_dir, write_private
 from graph_schema.model import NodeLabel
 from graph_schema.store import GraphStore
-from graph_schema.vocab import FIELDS, TARGET_GROUPS
 
 __all__ = [
     "SavedMappings",
@@ -104,26 +105,18 @@ def _sheets(result: dict[str, Any]) -> dict[str, Any]:
 def _target_sheets(
     sheet: str | None, column: str | None, detected: Sequence[SheetMapping], option: str
 ) -> list[str]:
-    """The sheets an option applies to: the one named, or each that has ``column``."""
+    """The sheets an option applies to: the one named, or each that has ``column`` (each
+    sheet that was recognised, for an option without a column)."""
     names = [s.sheet for s in detected]
-    if sheet is not None:
-        if sheet not in names:
-            raise InvalidValue(
-                f"{option}: the file has no sheet {sheet!r}: use one of "
-                + ", ".join(repr(n) for n in names)
-                + "."
-            )
-        return [sheet]
-    if column is None:
-        return [s.sheet for s in detected if s.entity] or names
-    hits = [s.sheet for s in detected if column in s.columns]
-    if not hits:
-        have = "; ".join(f"{s.sheet}: " + ", ".join(repr(h) for h in s.columns) for s in detected)
+    if sheet is not None and sheet not in names:
         raise InvalidValue(
-            f"{option}: no sheet of the file has a column {column!r} ({have}): write the "
-            "header as it is in the file."
+            f"{option}: the file has no sheet {sheet!r}: use one of "
+            + ", ".join(repr(n) for n in names)
+            + "."
         )
-    return hits
+    if column is None:
+        return [sheet] if sheet is not None else [s.sheet for s in detected if s.entity] or names
+    return sheets_with(column, sheet, detected, option)
 
 
 def with_answers(
@@ -189,6 +182,12 @@ class SavedMappings:
         private_dir(self.folder)
         doc = {"file": report.source, "saved_on": day.isoformat(), "mapping": report.mapping}
         write_private(self._path(shape_of(sheets)), json.dumps(doc, ensure_ascii=False).encode())
+
+    def remember(self, data: bytes, filename: str, report: ImportReport) -> None:
+        """Keep the mapping of an import of ``data`` that wrote (nothing otherwise), for
+        the next file with its headers, dated by the app's clock."""
+        if report.applied:
+            self.save(detect_mapping(data, filename), report, clock.today())
 
     def find(self, sheets: Sequence[SheetMapping]) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The mapping saved for files of the shape of ``sheets`` and where it came from."""
@@ -288,9 +287,5 @@ def value_targets(store: GraphStore, kind: str) -> list[Target]:
     if kind in VOCABULARIES:
         return [Target(t, n) for t, n in vocabulary_targets(kind)]
     label = NodeLabel(kind)
-    page = store.list(label, limit=TARGETS_LIMIT)
-    pairs = sorted((n.id, n.display_name) for n in page.items)
-    shipped = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label, {})
-    have = {i for i, _ in pairs}
-    pairs += [(code, names.de) for code, names in shipped.items() if code not in have]
+    pairs = entry_targets(store.list(label, limit=TARGETS_LIMIT).items, label)
     return [Target(t, n) for t, n in pairs]

@@ -27,7 +27,6 @@ from api.services.transfer.uploads import Kept, Owner, Uploads
 from api.transfer import importer
 from api.transfer.importer import ImportReport
 from api.transfer.reader import MAX_BYTES, FileTooLarge, InvalidFile, check_size
-from graph_schema import clock
 from graph_schema.errors import InvalidValue, NetzwerkatlasError
 from graph_schema.store import GraphStore
 
@@ -376,9 +375,7 @@ class ImportFlow:
                 cancel=self.cancel,
                 skip_invalid=skip_invalid,
             )
-            if report.applied:
-                detected = importer.detect_mapping(kept.data, kept.filename)
-                self.saved.save(detected, report, clock.today())
+            self.saved.remember(kept.data, kept.filename, report)
         except ImportCancelled:
             raise
         except NetzwerkatlasError as e:

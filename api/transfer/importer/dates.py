@@ -23,6 +23,7 @@ from typing import Any
 from api.i18n import N_, Text
 from api.transfer.columns import ColumnKind
 from api.transfer.importer.mapping import Plan
+from api.transfer.importer.overrides import sheets_with
 from api.transfer.importer.report import (
     DateQuestion,
     ImportReport,
@@ -299,7 +300,7 @@ def with_date_orders(
     renamed = len(names) == 1 and len(given) == 1 and names[0] not in given
     for text in texts:
         sheet, column, order = _date_option(text, names)
-        for name in _sheets_with(column, sheet, sheets, text):
+        for name in sheets_with(column, sheet, sheets, f"--date-order {text!r}"):
             key = next(iter(given)) if renamed else name
             entry = dict(given.get(key) or {})
             entry["dates"] = {**(entry.get("dates") or {}), column: order}
@@ -320,23 +321,3 @@ def _date_option(text: str, names: Sequence[str]) -> tuple[str | None, str, str]
     if colon and sheet.strip() in names and column.strip():
         return sheet.strip(), column.strip(), order
     return None, left.strip(), order
-
-
-def _sheets_with(
-    column: str, sheet: str | None, sheets: Sequence[SheetMapping], text: str
-) -> list[str]:
-    hit = [s.sheet for s in sheets if (sheet is None or s.sheet == sheet) and column in s.columns]
-    if hit:
-        return hit
-    have = "; ".join(
-        f"{s.sheet}: " + ", ".join(f"'{h}'" for h in s.columns)
-        for s in sheets
-        if s.columns and (sheet is None or s.sheet == sheet)
-    )
-    raise InvalidValue(
-        f"--date-order {text!r}: there is no column '{column}' in "
-        + (f"sheet '{sheet}'" if sheet else "any sheet")
-        + " of the file"
-        + (f" (columns: {have})" if have else "")
-        + ": write the header as it is in the file's header row."
-    )

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from api.transfer.columns import SHEETS, sheet_by_key
 from api.transfer.importer.report import SheetMapping
 from graph_schema.errors import InvalidValue
 
-__all__ = ["load_mapping", "override_mapping", "parse_override", "sheet_by_key_or_fail"]
+__all__ = [
+    "load_mapping",
+    "override_mapping",
+    "parse_override",
+    "sheet_by_key_or_fail",
+    "sheets_with",
+]
 
 
 def parse_override(text: str) -> tuple[str | None, str, str | None]:
@@ -70,7 +76,7 @@ def override_mapping(
     for sheet, column, value in overrides:
         if sheet is not None and sheet not in by_name:
             sheet, column = None, f"{sheet}:{column}"
-        for t in _sheets_with(column, sheet, sheets, result):
+        for t in sheets_with(column, sheet, sheets, "--map", result):
             if t not in result:
                 result[t] = {"entity": _tried(by_name[t]), "columns": {}}
             if result[t].get("entity") is not None:
@@ -78,15 +84,28 @@ def override_mapping(
     return {"sheets": result}
 
 
-def _sheets_with(
-    column: str, sheet: str | None, sheets: list[SheetMapping], result: Mapping[str, Any]
+def sheets_with(
+    column: str,
+    sheet: str | None,
+    sheets: Sequence[SheetMapping],
+    option: str,
+    given: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """The sheets (``sheet``, or any) that have ``column``; a message if none has it."""
+    """The sheets (``sheet``, or any) whose header row has ``column`` (or whose mapping
+    ``given`` names it); a message naming the option and the columns there are if none has.
+
+    Args:
+        column: the header as written in the option.
+        sheet: the sheet the option names, or None for every sheet.
+        sheets: the file's sheets as detected.
+        option: the option as the message names it, e.g. ``--map`` or ``--date-order 'x'``.
+        given: the mapping so far (sheet -> its mapping), whose ``columns`` count too.
+    """
     hit = [
         s.sheet
         for s in {s.sheet: s for s in sheets}.values()
         if (sheet is None or s.sheet == sheet)
-        and (column in s.columns or column in result.get(s.sheet, {}).get("columns", {}))
+        and (column in s.columns or column in (given or {}).get(s.sheet, {}).get("columns", {}))
     ]
     if hit:
         return hit
@@ -97,7 +116,7 @@ def _sheets_with(
         if s.columns and (sheet is None or s.sheet == sheet)
     )
     raise InvalidValue(
-        f"--map: there is no column '{column}' in {where} of the file"
+        f"{option}: there is no column '{column}' in {where} of the file"
         + (f" (columns: {have})" if have else "")
         + ": write the header as it is in the file's header row."
     )

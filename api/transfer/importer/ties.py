@@ -201,9 +201,13 @@ class TieRows(Changes):
                 return None
             return given_id, existing
         found = list(self.index.between.get((rel, a, b), []))
+        kind = row.values.get("kind") if rel in _UNDIRECTED else None
+        if rel in _UNDIRECTED:  # written either way; one tie per kind
+            found += self.index.between.get((rel, b, a), [])
+            if row.plan.has("kind") and kind is not None:
+                same = [t for t in found if getattr(t, "kind", None) == kind]
+                found = same or [t for t in found if getattr(t, "kind", None) is None]
         since = row.values.get("since")
-        if rel in _UNDIRECTED:
-            return self._find_cooperation(row, rel, a, b)
         if len(found) > 1 and row.plan.has("since"):
             found = [t for t in found if t.since == since]
         if len(found) > 1:
@@ -221,36 +225,10 @@ class TieRows(Changes):
             return None
         if found:
             return found[0].id, found[0]
+        if rel in _UNDIRECTED:
+            first, second = sorted((a, b))
+            return derived_id("tie", rel, first, second, since or "", kind or ""), None
         return derived_id("tie", rel, a, b, since or ""), None
-
-    def _find_cooperation(
-        self, row: Row, rel: RelType, a: str, b: str
-    ) -> tuple[str, Tie | None] | None:
-        """A cooperation between ``a`` and ``b`` written either way; one per kind."""
-        found = [*self.index.between.get((rel, a, b), []), *self.index.between.get((rel, b, a), [])]
-        kind = row.values.get("kind")
-        if row.plan.has("kind") and kind is not None:
-            same = [t for t in found if getattr(t, "kind", None) == kind]
-            found = same or [t for t in found if getattr(t, "kind", None) is None]
-        since = row.values.get("since")
-        if len(found) > 1 and row.plan.has("since"):
-            found = [t for t in found if t.since == since]
-        if len(found) > 1:
-            row.outcome.reject(
-                None,
-                None,
-                Text(
-                    N_(
-                        "zwischen diesen beiden gibt es mehrere Kooperationen dieser Art: bitte "
-                        "die Spalte ID (aus einem Export) ergänzen, die sagt, welche gemeint ist"
-                    )
-                ),
-            )
-            return None
-        if found:
-            return found[0].id, found[0]
-        first, second = sorted((a, b))
-        return derived_id("tie", rel, first, second, since or "", kind or ""), None
 
     def _umbrella(self, row: Row, a: str, b: str) -> tuple[str, str]:
         """The member and the umbrella of a cooperation row whose kind is an umbrella tie:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -38,6 +39,7 @@ __all__ = [
     "Changes",
     "changed_values",
     "derived_id",
+    "entry_targets",
     "explain",
     "unedited",
     "vocabulary_targets",
@@ -52,6 +54,15 @@ def vocabulary_targets(kind: str) -> list[tuple[str, str]]:
     if kind == "cooperation_kind":
         pairs.append((UMBRELLA, UMBRELLA_NAME.msgid))
     return pairs
+
+
+def entry_targets(nodes: Iterable[Node], label: NodeLabel) -> list[tuple[str, str]]:
+    """The entries ``nodes`` (all of ``label``) as (id, name), with the shipped fields or
+    target groups that are not stored yet."""
+    pairs = sorted((n.id, n.display_name) for n in nodes)
+    shipped = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label, {})
+    have = {i for i, _ in pairs}
+    return pairs + [(code, names.de) for code, names in shipped.items() if code not in have]
 
 
 def derived_id(prefix: str, *parts: object) -> str:
@@ -264,13 +275,7 @@ class Changes:
         if kind in VOCABULARIES:
             return vocabulary_targets(kind)
         label = NodeLabel(kind)
-        pairs = sorted(
-            (n.id, n.display_name) for n in self.index.nodes.values() if n.label == label
-        )
-        shipped = {NodeLabel.FIELD: FIELDS, NodeLabel.TARGET_GROUP: TARGET_GROUPS}.get(label, {})
-        have = {i for i, _ in pairs}
-        pairs += [(code, names.de) for code, names in shipped.items() if code not in have]
-        return pairs
+        return entry_targets((n for n in self.index.nodes.values() if n.label == label), label)
 
     def state_target(self) -> Target | None:
         """The state's area (the Land), or a new one named after the Land most areas'
