@@ -401,3 +401,19 @@ def test_the_command_line_asks_answers_skips_and_remembers(tmp_path: Path) -> No
     bad = cli(data, "import", orgs, "--dry-run", "--map-value", "Teilhabe")
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
     assert "COLUMN:VALUE=TARGET" in bad.stderr
+
+
+def test_landesweit_means_the_land_of_the_places_the_file_names(store: GraphStore) -> None:
+    """A store that still holds another Land's areas (the demo's, say): "landesweit" in a
+    list of Saarland places is suggested as the Saarland, not as the Land most areas are in."""
+    for i in range(8):
+        store.create(
+            NodeLabel.AREA, {"id": f"0999900{i}", "name": f"Lindenau {i}", "kind": "municipality"}
+        )
+    _load_areas(store)
+    report = _run(store, real.organisations_csv(), "organisationen.csv", dry_run=True)
+    state = _questions(report)[("Gemeinde", "landesweit")].suggestion
+    assert (state.name, state.new) == ("Saarland", True)
+    bavarian = [["Name", "Art", "Gemeinde"], ["Verein X", "Verein", "Lindenau 3; landesweit"]]
+    other = _run(store, real.xlsx_of({"Organisationen": bavarian}), "x.xlsx", dry_run=True)
+    assert _questions(other)[("Gemeinde", "landesweit")].suggestion.name == "Bayern"

@@ -154,6 +154,8 @@ class Changes:
         self.claimed: dict[str, RowOutcome] = {}
         #: (sheet, field) -> a required field without a column, and how many rows miss it
         self.missing: dict[tuple[str, str], dict[str, Any]] = {}
+        #: the Länder of the places the file names (:meth:`note_places`)
+        self.places: Counter[tuple[str, str]] = Counter()
 
     def _resolve(self, text: str, labels: tuple[NodeLabel, ...]) -> str:
         """The id ``text`` names; a shipped field or target group is created when missing."""
@@ -277,14 +279,33 @@ class Changes:
         label = NodeLabel(kind)
         return entry_targets((n for n in self.index.nodes.values() if n.label == label), label)
 
+    def note_places(self, rows: Iterable[Row]) -> None:
+        """The Länder of the places the file's rows name (stored areas in their area
+        columns, the keys of an area sheet): what "landesweit" means in this file."""
+        for row in rows:
+            if row.plan.spec.label == NodeLabel.AREA and row.values.get("id"):
+                self._place(str(row.values["id"]))
+            for prop, texts in row.links.items():
+                link = row.plan.spec.column(prop).link
+                if link is None or NodeLabel.AREA not in link.other:
+                    continue
+                for text in texts:
+                    for area_id in self.index.named(NodeLabel.AREA, strip_note(text)[0]):
+                        self._place(area_id)
+
+    def _place(self, ags: str) -> None:
+        state = state_of(ags)
+        if state is not None:
+            self.places[state] += 1
+
     def state_target(self) -> Target | None:
-        """The state's area (the Land), or a new one named after the Land most areas'
-        AGS are in (more than half of those with an AGS)."""
+        """The state's area (the Land): the one stored, else a new one named after the Land
+        most places of the file are in (more than half of them), else most stored areas."""
         areas = [n for n in self.index.nodes.values() if n.label == NodeLabel.AREA]
         states = [n for n in areas if getattr(n, "kind", None) == AreaKind.STATE]
         if len(states) == 1:
             return Target(states[0].id, states[0].display_name, "state")
-        found = Counter(s for s in (state_of(n.id) for n in areas) if s is not None)
+        found = self.places or Counter(s for s in (state_of(n.id) for n in areas) if s)
         if not found:
             return None
         (code, name), count = found.most_common(1)[0]

@@ -210,6 +210,7 @@ def _check(
         id(p): read_rows(p, report, work.book, skip.get(p.table.name, frozenset())) for p in plans
     }
     node_rows = [r for p in plans if p.spec.label for r in rows[id(p)]]
+    work.note_places(node_rows)
     checking = checking or _Checking()
     checking.begin(sum(len(v) for v in rows.values()))
     for r in node_rows:
